@@ -1,0 +1,36 @@
+# One entry point for people and CI. `make test` and `make demo` set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint demo clean fmt
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	SAM_CLI_TELEMETRY=0 $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check functions infra tests
+	$(BIN)/ruff format --check functions infra tests
+	$(BIN)/mypy functions infra
+
+fmt: $(STAMP)
+	$(BIN)/ruff format functions infra tests
+	$(BIN)/ruff check --fix functions infra tests
+
+demo: $(STAMP)
+	$(BIN)/python -m infra.local.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

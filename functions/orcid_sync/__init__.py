@@ -1,0 +1,1 @@
+"""Orbit → ORCID sync: keeps researchers' ORCID records in step with DTU Orbit."""
