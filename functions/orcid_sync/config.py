@@ -1,0 +1,91 @@
+"""Environment → typed settings. The only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+
+class OrcidEnvironment(StrEnum):
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+    # The loopback stand-in of the local stack and the tests; hosts come from ORCID_BASE_URL.
+    LOCAL = "local"
+
+
+_ORCID_HOSTS = {
+    OrcidEnvironment.SANDBOX: ("https://sandbox.orcid.org", "https://api.sandbox.orcid.org/v3.0"),
+    OrcidEnvironment.PRODUCTION: ("https://orcid.org", "https://api.orcid.org/v3.0"),
+}
+
+
+class SettingsError(RuntimeError):
+    """The function's configuration is incomplete or invalid; the message names the variable."""
+
+
+class Settings(BaseModel):
+    """What every function needs to know about its deployment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    orcid_environment: OrcidEnvironment = OrcidEnvironment.SANDBOX
+    orcid_client_id: str = Field(min_length=1)
+    # Name (or ARN) of the Secrets Manager secret holding the ORCID client secret.
+    orcid_client_secret_name: str = Field(min_length=1)
+    # Only for ORCID_ENVIRONMENT=local: the stand-in's base URL (OAuth and API under it).
+    orcid_base_url: HttpUrl | None = None
+    # Public base URL of the HTTP API, e.g. https://orbit-orcid.dtu.dk — builds the redirect URI.
+    public_base_url: HttpUrl
+    consents_table: str = Field(min_length=1)
+    oauth_states_table: str = Field(min_length=1)
+    token_key_id: str = Field(min_length=1)
+    sync_jobs_queue_url: str = Field(min_length=1)
+    orbit_base_url: HttpUrl
+    orbit_api_key_name: str = Field(min_length=1)
+    # The JWT claim carrying the signed-in person's Orbit uuid (or employee number resolved via Orbit).
+    person_id_claim: str = "sub"
+    state_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    # Secure cookies need https; the local stack on http://localhost turns this off.
+    cookie_secure: bool = True
+    http_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def orcid_oauth_base(self) -> str:
+        if self.orcid_environment is OrcidEnvironment.LOCAL:
+            return str(self.orcid_base_url).rstrip("/")
+        return _ORCID_HOSTS[self.orcid_environment][0]
+
+    @property
+    def orcid_api_base(self) -> str:
+        if self.orcid_environment is OrcidEnvironment.LOCAL:
+            return str(self.orcid_base_url).rstrip("/") + "/v3.0"
+        return _ORCID_HOSTS[self.orcid_environment][1]
+
+    @property
+    def redirect_uri(self) -> str:
+        return str(self.public_base_url).rstrip("/") + "/orcid/callback"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        fields = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
+        try:
+            settings = cls.model_validate(fields)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            )
+            raise SettingsError(f"invalid configuration: {problems}") from None
+        if settings.orcid_environment is OrcidEnvironment.LOCAL and settings.orcid_base_url is None:
+            raise SettingsError("ORCID_BASE_URL is required when ORCID_ENVIRONMENT=local")
+        return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once per Lambda execution environment."""
+    return Settings.from_env()

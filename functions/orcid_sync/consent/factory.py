@@ -1,0 +1,52 @@
+"""Builds the consent service from settings: the only place that knows which adapter serves which port."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import requests
+from aws_lambda_powertools.utilities import parameters
+
+from orcid_sync.config import Settings
+from orcid_sync.consent.service import ConsentService
+from orcid_sync.jobs.sync_jobs import SyncJobQueue
+from orcid_sync.orbit.persons import OrbitPersons
+from orcid_sync.orcid.oauth import OrcidOAuthClient
+from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.oauth_states import OAuthStateStore
+from orcid_sync.store.token_cipher import TokenCipher
+
+# Secrets are cached for five minutes per execution environment, so a rotation takes effect soon.
+SECRET_MAX_AGE_SECONDS = 300
+
+
+def read_secret(name: str) -> str:
+    value = parameters.get_secret(name, max_age=SECRET_MAX_AGE_SECONDS)
+    if not isinstance(value, str) or not value:
+        raise RuntimeError(f"secret {name} is empty or not text")
+    return value
+
+
+def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
+    http = session or requests.Session()
+    return ConsentService(
+        consents=ConsentStore(settings.consents_table),
+        states=OAuthStateStore(settings.oauth_states_table),
+        cipher=TokenCipher(settings.token_key_id),
+        oauth=OrcidOAuthClient(
+            settings.orcid_oauth_base,
+            settings.orcid_client_id,
+            lambda: read_secret(settings.orcid_client_secret_name),
+            session=http,
+            timeout=settings.http_timeout_seconds,
+        ),
+        jobs=SyncJobQueue(settings.sync_jobs_queue_url),
+        persons=OrbitPersons(
+            str(settings.orbit_base_url),
+            lambda: read_secret(settings.orbit_api_key_name),
+            session=http,
+            timeout=settings.http_timeout_seconds,
+        ),
+        redirect_uri=settings.redirect_uri,
+        state_ttl=timedelta(seconds=settings.state_ttl_seconds),
+    )

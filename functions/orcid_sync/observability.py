@@ -1,0 +1,22 @@
+"""One Logger, Tracer and Metrics for every function, and the guard that keeps secrets out of logs."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+SERVICE = "orcid-sync"
+
+logger = Logger(service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(namespace="OrbitOrcidSync", service=SERVICE)
+
+# At DEBUG, botocore logs request parameters (KMS Plaintext: a token) and urllib3 logs full URLs
+# (a callback URL holds an OAuth code). Our own DEBUG must never turn those on.
+for _name in ("botocore", "boto3", "urllib3", "s3transfer"):
+    logging.getLogger(_name).setLevel(max(logging.INFO, logging.getLogger(_name).level))
+
+# Most HTTP routes publish no metric on most requests; Powertools would warn on every such invocation.
+warnings.filterwarnings("ignore", message="No application metrics to publish")

@@ -1,0 +1,131 @@
+"""Orbit (Pure WS 5.x) persons: who a signed-in researcher is, and the names to prefill ORCID's form with.
+
+DTU's sign-in token may carry the employee number ("Medarbejder id") rather than the Orbit person
+uuid that research outputs name; `resolve_person_id` is the one place that maps one to the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from pydantic import BaseModel, ConfigDict
+
+from orcid_sync.observability import logger
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_EMPLOYEE_ID_TYPE = "/personsources/employee"
+_API = "/ws/api/524"
+
+
+class OrbitUnavailable(Exception):
+    """Orbit could not be reached or answered with an error."""
+
+
+class UnknownPerson(LookupError):
+    """Orbit has no person for the signed-in identity."""
+
+
+class OrbitPerson(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    uuid: str
+    given_names: str | None = None
+    family_names: str | None = None
+    email: str | None = None
+    employee_id: str | None = None
+    orcid: str | None = None
+
+    @property
+    def display_name(self) -> str | None:
+        parts = [part for part in (self.given_names, self.family_names) if part]
+        return " ".join(parts) or None
+
+
+def person_from_pure(data: dict[str, Any]) -> OrbitPerson:
+    """Read the fields we use from a Pure WS person; everything but the uuid may be missing."""
+    name = data.get("name") or {}
+    employee_ids = [
+        str((entry.get("value") or {}).get("value", ""))
+        for entry in data.get("ids") or []
+        if str((entry.get("type") or {}).get("uri", "")).endswith(_EMPLOYEE_ID_TYPE)
+    ]
+    associations = sorted(
+        data.get("staffOrganisationAssociations") or [], key=lambda a: not a.get("isPrimaryAssociation")
+    )
+    emails = [
+        str((email.get("value") or {}).get("value", ""))
+        for association in associations
+        for email in association.get("emails") or []
+    ]
+    return OrbitPerson(
+        uuid=str(data["uuid"]),
+        given_names=name.get("firstName") or None,
+        family_names=name.get("lastName") or None,
+        email=next((email for email in emails if "@" in email), None),
+        employee_id=next((eid for eid in employee_ids if eid), None),
+        orcid=data.get("orcid") or None,
+    )
+
+
+class OrbitPersons:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: Callable[[], str],
+        *,
+        session: requests.Session | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self._base = base_url.rstrip("/") + _API
+        self._api_key = api_key
+        self._session = session or requests.Session()
+        self._timeout = timeout
+
+    def get(self, person_uuid: str) -> OrbitPerson | None:
+        data = self._get(f"/persons/{person_uuid}", {})
+        return person_from_pure(data) if data else None
+
+    def resolve_person_id(self, claim_value: str) -> str:
+        """The Orbit person uuid for a sign-in claim that is either that uuid or an employee number."""
+        if _UUID_RE.match(claim_value):
+            return claim_value.lower()
+        data = self._get("/persons", {"q": claim_value, "size": "10"})
+        for item in (data or {}).get("items") or []:
+            person = person_from_pure(item)
+            if person.employee_id == claim_value:
+                return person.uuid
+        raise UnknownPerson("Orbit has no person with that employee number")
+
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
+        try:
+            answer = self._session.get(
+                self._base + path,
+                params=params,
+                headers={"api-key": self._api_key(), "Accept": "application/json"},
+                timeout=self._timeout,
+            )
+        except requests.RequestException as exc:
+            raise OrbitUnavailable(f"Orbit did not answer ({type(exc).__name__})") from None
+        if answer.status_code == 404:
+            return None
+        if answer.status_code != 200:
+            raise OrbitUnavailable(f"Orbit answered {answer.status_code} for {path.split('/')[1]}")
+        try:
+            data = answer.json()
+        except ValueError:
+            raise OrbitUnavailable("Orbit answered with something that is not JSON") from None
+        if not isinstance(data, dict):
+            raise OrbitUnavailable("Orbit answered with an unexpected JSON shape")
+        return data
+
+
+def prefill_for_registration(persons: OrbitPersons, person_uuid: str) -> OrbitPerson | None:
+    """Names and e-mail for ORCID's registration form, or None: a prefill is a convenience, not a must."""
+    try:
+        return persons.get(person_uuid)
+    except OrbitUnavailable as exc:
+        logger.warning("registration form not prefilled", extra={"reason": str(exc)})
+        return None

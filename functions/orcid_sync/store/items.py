@@ -1,0 +1,26 @@
+"""Conversion between plain Python values and DynamoDB's typed attribute values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Serialize, leaving out None so optional attributes stay absent (sparse indexes rely on it)."""
+    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    values = {key: _deserializer.deserialize(value) for key, value in item.items()}
+    return {key: _plain(value) for key, value in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    # Binary's stub types __bytes__ as returning str; the runtime object keeps the bytes in `.value`.
+    return value.value if isinstance(value, Binary) else value  # type: ignore[attr-defined]
