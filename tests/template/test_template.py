@@ -1,0 +1,174 @@
+"""template.yaml: linted by cfn-lint and SAM, and checked after SAM's transform, offline."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.translator.transform import transform
+
+from infra.local.template import TEMPLATE_PATH, load_template
+
+BIN = Path(sys.executable).parent
+OFFLINE_ENV = {**os.environ, "AWS_DEFAULT_REGION": "eu-north-1", "SAM_CLI_TELEMETRY": "0"}
+
+
+class _NoManagedPolicies:
+    """The template uses inline policies only, so the transform needs no AWS lookup of managed ones."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+@pytest.fixture(scope="module")
+def transformed() -> dict[str, Any]:
+    template = copy.deepcopy(load_template())
+    # What `sam package` does before deploying: code locations become S3 URIs.
+    template["Globals"]["Function"]["CodeUri"] = "s3://artifacts/orcid-sync.zip"
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")
+    result: dict[str, Any] = transform(template, {}, _NoManagedPolicies())
+    return result
+
+
+def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def _tool(name: str) -> str:
+    found = BIN / name
+    if found.exists():
+        return str(found)
+    on_path = shutil.which(name)
+    assert on_path, f"{name} is a dev dependency and should be installed (make test installs it)"
+    return on_path
+
+
+def test_cfn_lint_finds_nothing() -> None:
+    result = subprocess.run(
+        [_tool("cfn-lint"), str(TEMPLATE_PATH)], capture_output=True, text=True, env=OFFLINE_ENV, check=False
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_validate_lint_finds_nothing() -> None:
+    result = subprocess.run(
+        [_tool("sam"), "validate", "--lint", "--template", str(TEMPLATE_PATH)],
+        capture_output=True,
+        text=True,
+        env=OFFLINE_ENV,
+        check=False,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_callback_route_is_public(transformed: dict[str, Any]) -> None:
+    (api,) = _resources(transformed, "AWS::ApiGatewayV2::Api").values()
+    security = {
+        f"{method.upper()} {path}": operation.get("security")
+        for path, operations in api["Properties"]["Body"]["paths"].items()
+        for method, operation in operations.items()
+    }
+
+    public = {route for route, rules in security.items() if rules in (None, [], [{"NONE": []}])}
+    assert public == {"GET /orcid/callback"}
+    assert all(rules == [{"DtuSignIn": []}] for route, rules in security.items() if route not in public)
+
+
+def test_the_authorizer_checks_dtu_tokens_by_issuer_and_audience(transformed: dict[str, Any]) -> None:
+    (api,) = _resources(transformed, "AWS::ApiGatewayV2::Api").values()
+    schemes = api["Properties"]["Body"]["components"]["securitySchemes"]
+
+    jwt = schemes["DtuSignIn"]["x-amazon-apigateway-authorizer"]
+    assert jwt["type"] == "jwt"
+    assert jwt["jwtConfiguration"]["issuer"] == {"Ref": "JwtIssuer"}
+    assert jwt["jwtConfiguration"]["audience"] == {"Ref": "JwtAudience"}
+
+
+def _statements(transformed: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for name, role in _resources(transformed, "AWS::IAM::Role").items():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                found.append((name, statement))
+    return found
+
+
+def test_function_roles_grant_no_wildcard_actions_or_resources(transformed: dict[str, Any]) -> None:
+    statements = _statements(transformed)
+    assert statements
+
+    for role, statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+        assert not [a for a in actions if "*" in a], f"{role} allows a wildcard action: {actions}"
+        assert "*" not in resources, f"{role} allows {actions} on every resource"
+
+
+def test_table_and_key_permissions_name_their_resources(transformed: dict[str, Any]) -> None:
+    for _, statement in _statements(transformed):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(a.startswith(("dynamodb:", "kms:")) for a in actions):
+            resource = statement["Resource"]
+            assert isinstance(resource, dict) and "Fn::GetAtt" in resource, statement
+
+
+def test_tables_have_point_in_time_recovery_and_kms_encryption(transformed: dict[str, Any]) -> None:
+    tables = _resources(transformed, "AWS::DynamoDB::Table")
+    assert {"ConsentsTable", "OAuthStatesTable"} <= set(tables)
+
+    for name, table in tables.items():
+        props = table["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST", name
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, name
+        assert props["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}, name
+
+
+def test_oauth_states_expire_by_ttl(transformed: dict[str, Any]) -> None:
+    table = transformed["Resources"]["OAuthStatesTable"]["Properties"]
+
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_the_token_key_rotates(transformed: dict[str, Any]) -> None:
+    assert transformed["Resources"]["TokenKey"]["Properties"]["EnableKeyRotation"] is True
+
+
+def test_every_queue_with_a_consumer_outlasts_six_consumer_timeouts(transformed: dict[str, Any]) -> None:
+    resources = transformed["Resources"]
+    default_timeout = 3
+    for mapping in _resources(transformed, "AWS::Lambda::EventSourceMapping").values():
+        source = mapping["Properties"]["EventSourceArn"]
+        if "Fn::GetAtt" not in source:
+            continue
+        queue = resources[source["Fn::GetAtt"][0]]
+        if queue["Type"] != "AWS::SQS::Queue":
+            continue
+        function = resources[mapping["Properties"]["FunctionName"]["Ref"]]
+        timeout = function["Properties"].get("Timeout", default_timeout)
+        assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout
+
+
+def test_sync_jobs_is_fifo_with_a_dead_letter_queue(transformed: dict[str, Any]) -> None:
+    queue = transformed["Resources"]["SyncJobsQueue"]["Properties"]
+
+    assert queue["FifoQueue"] is True
+    assert queue["ContentBasedDeduplication"] is False
+    dlq = transformed["Resources"][queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]]
+    assert dlq["Properties"]["FifoQueue"] is True
+    assert dlq["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_the_client_secret_is_referenced_not_created(transformed: dict[str, Any]) -> None:
+    assert not _resources(transformed, "AWS::SecretsManager::Secret")
+    assert "OrcidClientSecretName" in transformed["Parameters"]
