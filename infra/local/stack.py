@@ -1,0 +1,268 @@
+"""The local stack: moto (tables, queues, key, secrets from template.yaml), ORCID and Orbit stand-ins,
+and the HTTP API serving the real handlers — all on loopback, in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+from moto.server import ThreadedMotoServer
+from werkzeug.wrappers import Request, Response
+
+from infra.local.aws_resources import ACCOUNT, REGION, CreatedResources, create_resources
+from infra.local.http_api import SIGN_IN_COOKIE, FunctionSpec, HttpApiEmulator
+from infra.local.serving import RunningServer, serve
+from infra.local.template import (
+    TEMPLATE_PATH,
+    Resolver,
+    function_environment,
+    function_setting,
+    http_routes,
+    load_template,
+    resources_of_type,
+)
+from infra.orbit_standin.app import OrbitStandIn
+from infra.orcid_standin.server import OrcidStandIn
+
+LOCAL_CLIENT_ID = "APP-LOCALSTACK000001"
+LOCAL_CLIENT_SECRET = "local-client-secret-not-for-production"
+LOCAL_ORBIT_API_KEY = "local-orbit-api-key"
+
+# Values for the template's parameters on the local stack (the template's own defaults fill the rest).
+LOCAL_PARAMETERS = {
+    "OrcidClientId": LOCAL_CLIENT_ID,
+    "JwtIssuer": "http://127.0.0.1/local-sign-in",
+    "JwtAudience": "orcid-sync-local",
+    "LogLevel": "INFO",
+}
+
+
+@dataclass
+class LocalStack:
+    template_path: Any = TEMPLATE_PATH
+    http_port: int = 0
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    template: dict[str, Any] = field(init=False)
+    orcid: OrcidStandIn = field(init=False)
+    orbit: OrbitStandIn = field(init=False)
+    resources: CreatedResources = field(init=False)
+    function_env: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+    _servers: list[RunningServer] = field(init=False, default_factory=list)
+    _moto: ThreadedMotoServer | None = field(init=False, default=None)
+    _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return self._servers[-1].base_url
+
+    @property
+    def orcid_url(self) -> str:
+        return self._servers[0].base_url
+
+    @property
+    def orbit_url(self) -> str:
+        return self._servers[1].base_url
+
+    def start(self) -> LocalStack:
+        self.template = load_template(self.template_path)
+        self._start_moto()
+        self.resources = create_resources(self.template)
+        params = self._parameter_values()
+        self._create_secrets(params)
+        self.orcid = OrcidStandIn()
+        self.orbit = OrbitStandIn(api_key=LOCAL_ORBIT_API_KEY)
+        self._servers.append(serve(self.orcid))
+        self._servers.append(serve(_wsgi(self.orbit.dispatch)))
+        api = self._http_api()
+        http = serve(_wsgi(_first_answer([api.dispatch, self._local_pages])), port=self.http_port)
+        self._servers.append(http)
+        self.orcid.oauth.register_client(
+            LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, (f"{http.base_url}/orcid/callback",)
+        )
+        # Parameters whose local values are the stand-ins' addresses, known only once they listen.
+        params.update({"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": http.base_url})
+        self._configure_functions(params)
+        return self
+
+    def stop(self) -> None:
+        for server in reversed(self._servers):
+            server.stop()
+        self._servers.clear()
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env.clear()
+        _reset_function_caches()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- pieces -----------------------------------------------------------------------------------
+    def _set_env(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def _start_moto(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self._set_env(
+            {
+                "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+            }
+        )
+        _reset_function_caches()
+
+    def _parameter_values(self) -> dict[str, str]:
+        values = {
+            name: str(spec["Default"])
+            for name, spec in self.template.get("Parameters", {}).items()
+            if "Default" in spec
+        }
+        values.update(LOCAL_PARAMETERS)
+        values.update(self.parameters)
+        return values
+
+    def _create_secrets(self, params: Mapping[str, str]) -> None:
+        secrets = boto3.client("secretsmanager", region_name=REGION)
+        secrets.create_secret(Name=params["OrcidClientSecretName"], SecretString=LOCAL_CLIENT_SECRET)
+        secrets.create_secret(Name=params["OrbitApiKeyName"], SecretString=LOCAL_ORBIT_API_KEY)
+
+    def _functions(self) -> dict[str, FunctionSpec]:
+        return {
+            name: FunctionSpec(
+                name=name,
+                handler=str(function_setting(self.template, name, "Handler")),
+                memory=int(function_setting(self.template, name, "MemorySize") or 128),
+                timeout=int(function_setting(self.template, name, "Timeout") or 3),
+            )
+            for name in resources_of_type(self.template, "AWS::Serverless::Function")
+        }
+
+    def _http_api(self) -> HttpApiEmulator:
+        people = self.orbit.researchers
+
+        def claims_for(person_id: str) -> dict[str, Any]:
+            researcher = people.get(person_id)
+            claims: dict[str, Any] = {"sub": person_id, "iss": LOCAL_PARAMETERS["JwtIssuer"]}
+            if researcher is not None:
+                claims["employee_id"] = researcher.employee_id
+                claims["name"] = f"{researcher.given_names} {researcher.family_names}"
+            return claims
+
+        return HttpApiEmulator(http_routes(self.template), self._functions(), claims_for)
+
+    def _configure_functions(self, params: Mapping[str, str]) -> None:
+        pseudo = {
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::StackName": "orcid-sync-local",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        resolve = Resolver(
+            refs={**pseudo, **params, **self.resources.refs}, attributes=self.resources.attributes
+        )
+        # What differs from AWS, and only this: ORCID is the stand-in, the API is plain http, no X-Ray.
+        overlay = {
+            "ORCID_ENVIRONMENT": "local",
+            "ORCID_BASE_URL": self.orcid_url,
+            "COOKIE_SECURE": "false",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            # Embedded metrics are CloudWatch's format; locally they would only clutter the terminal.
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+        merged: dict[str, str] = {}
+        for name in resources_of_type(self.template, "AWS::Serverless::Function"):
+            env = {**function_environment(self.template, name, resolve), **overlay}
+            self.function_env[name] = env
+            merged.update(env)
+        # All handlers share this process, so they share one environment (the template gives them one).
+        self._set_env(merged)
+        _reset_function_caches()
+
+    def _local_pages(self, request: Request) -> Response | None:
+        """Stands in for DTU's sign-in: pick a researcher, get a session cookie."""
+        if request.path == "/":
+            items = "".join(
+                f'<li><a href="/local/sign-in?{urlencode({"person": r.uuid})}">'
+                f"{escape(r.given_names)} {escape(r.family_names)}</a> ({escape(r.department)})</li>"
+                for r in self.orbit.researchers.values()
+            )
+            html = (
+                '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local stack</title></head>'
+                f"<body><main><h1>DTU sign-in (local stand-in)</h1><ul>{items}</ul></main></body></html>"
+            )
+            return Response(html, content_type="text/html; charset=utf-8")
+        if request.path == "/local/sign-in":
+            person = request.args.get("person", "")
+            if person not in self.orbit.researchers:
+                return Response("Unknown researcher", status=400)
+            response = Response(status=302, headers={"Location": "/orcid/status"})
+            response.set_cookie(SIGN_IN_COOKIE, person, httponly=True, samesite="Lax")
+            return response
+        return None
+
+
+def _first_answer(
+    dispatchers: Iterable[Callable[[Request], Response | None]],
+) -> Callable[[Request], Response]:
+    parts = list(dispatchers)
+
+    def dispatch(request: Request) -> Response:
+        for part in parts:
+            response = part(request)
+            if response is not None:
+                return response
+        return Response("Not found", status=404)
+
+    return dispatch
+
+
+def _wsgi(dispatch: Callable[[Request], Response | None]) -> Callable[..., Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response = dispatch(Request(environ)) or Response("Not found", status=404)
+        return response(environ, start_response)
+
+    return app
+
+
+def _reset_function_caches() -> None:
+    """Handlers cache settings and clients per execution environment; a new stack is a new environment."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from orcid_sync import aws
+    from orcid_sync.config import get_settings
+
+    aws.reset_clients()
+    get_settings.cache_clear()
+    # Handler modules are imported on their first request, after the environment is set (as in Lambda).
+    http = sys.modules.get("orcid_sync.handlers.http")
+    if http is not None:
+        http.service.cache_clear()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    # Powertools keeps one boto3 client per provider; forget it so it follows AWS_ENDPOINT_URL.
+    parameters.base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]
