@@ -57,9 +57,13 @@ def run(stack: LocalStack, report: Report) -> None:
     orcid = stack.orcid.state
     sofie_record = orcid.add_record("Sofie", "Kjær Nielsen", "sokn@dtu.dk", orcid="0000-0002-1825-0097")
     sofie_second = orcid.add_record("Sofie", "Kjær", None)
-    report.say(f"local stack: API {stack.base_url} · ORCID stand-in {stack.orcid_url} · Orbit {stack.orbit_url}")
+    report.say(
+        f"local stack: API {stack.base_url} · ORCID stand-in {stack.orcid_url} · Orbit {stack.orbit_url}"
+    )
 
-    report.step(f"{sofie.given_names} {sofie.family_names} connects her existing ORCID iD {sofie_record.orcid}")
+    report.step(
+        f"{sofie.given_names} {sofie.family_names} connects her existing ORCID iD {sofie_record.orcid}"
+    )
     browser = Browser(stack).sign_in(sofie.uuid)
     authorize_url = browser.connect()
     report.say(f"Orbit sends her to ORCID: {authorize_url.split('?')[0]} (state: one-time, 256 bits)")
@@ -80,19 +84,27 @@ def run(stack: LocalStack, report: Report) -> None:
     report.step(f"{mads.given_names} {mads.family_names} presses Deny on ORCID")
     mads_browser = Browser(stack).sign_in(mads.uuid)
     page = mads_browser.open(mads_browser.decide_on_orcid(mads_browser.connect(), sofie_second.orcid, "deny"))
-    report.check("he sees a friendly 'you declined' page (200)", page.status_code == 200 and "declined" in page.text)
+    report.check(
+        "he sees a friendly 'you declined' page (200)", page.status_code == 200 and "declined" in page.text
+    )
     declined = consents.get(mads.uuid)
-    report.check("his decision is recorded as declined", declined is not None and declined.status.value == "declined")
+    report.check(
+        "his decision is recorded as declined", declined is not None and declined.status.value == "declined"
+    )
 
     report.step(f"{freja.given_names} {freja.family_names} has no ORCID iD and registers on the way")
     freja_browser = Browser(stack).sign_in(freja.uuid)
     register_url = freja_browser.connect(register="1")
-    prefill = {k: v[0] for k, v in parse_qs(urlsplit(register_url).query).items() if k in ("given_names", "email")}
+    prefill = {
+        k: v[0] for k, v in parse_qs(urlsplit(register_url).query).items() if k in ("given_names", "email")
+    }
     report.say(f"ORCID's registration form is prefilled from Orbit: {prefill}")
     report.check("the form is prefilled with her name and e-mail", prefill.get("email") == freja.email)
     page = freja_browser.open(freja_browser.decide_on_orcid(register_url, orcid=None))
     freja_consent = consents.get(freja.uuid)
-    report.check("her new iD is connected in the same visit", freja_consent is not None and bool(freja_consent.orcid))
+    report.check(
+        "her new iD is connected in the same visit", freja_consent is not None and bool(freja_consent.orcid)
+    )
     if freja_consent is not None:
         report.say(f"new ORCID iD: {freja_consent.orcid}")
 
@@ -106,14 +118,22 @@ def run(stack: LocalStack, report: Report) -> None:
     page = browser.connect_fully(sofie_second.orcid)
     switched = consents.get(sofie.uuid)
     old_grants = [g for g in orcid.tokens.values() if g.orcid == sofie_record.orcid]
-    report.check("the consent now names the new iD", switched is not None and switched.orcid == sofie_second.orcid)
+    report.check(
+        "the consent now names the new iD", switched is not None and switched.orcid == sofie_second.orcid
+    )
     report.check("the token for the old iD was revoked at ORCID", all(g.revoked for g in old_grants))
 
     report.step("Freja disconnects from her status page")
     answer = freja_browser.disconnect()
     after = consents.get(freja.uuid)
-    report.check("disconnected (200), tokens forgotten", answer.status_code == 200 and after is not None and after.access_token is None)
-    report.check("her token was revoked at ORCID", all(g.revoked for g in orcid.tokens.values() if freja_consent and g.orcid == freja_consent.orcid))
+    report.check(
+        "disconnected (200), tokens forgotten",
+        answer.status_code == 200 and after is not None and after.access_token is None,
+    )
+    report.check(
+        "her token was revoked at ORCID",
+        all(g.revoked for g in orcid.tokens.values() if freja_consent and g.orcid == freja_consent.orcid),
+    )
     report.check("her status now shows the paused symbol", freja_browser.status_json()["symbol"] == "paused")
 
     report.step("first full syncs waiting on the sync-jobs queue (their worker comes with the sync issue)")

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 import boto3
 import pytest
 
+from infra.local.browser import Browser
 from infra.local.stack import LocalStack
 from infra.orbit_standin.people import RESEARCHERS
 from infra.orcid_standin.oauth import OAuthFaults
 from infra.orcid_standin.state import Record
 from orcid_sync.store.consents import Consent, ConsentStore
-from infra.local.browser import Browser
 
 
 @pytest.fixture(scope="session")

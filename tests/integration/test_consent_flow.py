@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 
+from infra.local.browser import Browser
 from infra.local.stack import LocalStack
 from infra.orcid_standin.state import Record
 from orcid_sync.consent.state import digest, new_secret
 from orcid_sync.handlers.http import BROWSER_COOKIE
 from orcid_sync.store.consents import Consent, ConsentStatus
 from orcid_sync.store.oauth_states import OAuthStateStore, StoredState
-from infra.local.browser import Browser
 
 ConsentOf = Callable[[str], Consent | None]
 Jobs = Callable[[], list[dict[str, str]]]

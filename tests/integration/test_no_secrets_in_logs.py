@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from infra.local.browser import Browser
 from infra.local.stack import LOCAL_CLIENT_SECRET, LocalStack
 from infra.orcid_standin.state import Record
-from infra.local.browser import Browser
 
 
 def test_the_whole_flow_logs_no_token_code_or_secret(

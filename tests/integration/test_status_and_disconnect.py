@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import requests
 
+from infra.local.browser import Browser
 from infra.local.stack import LocalStack
 from infra.orcid_standin.state import Record
 from orcid_sync.handlers.http import CSRF_COOKIE
 from orcid_sync.store.consents import Consent, ConsentStatus
-from infra.local.browser import Browser
 
 ConsentOf = Callable[[str], Consent | None]
 
