@@ -1,0 +1,105 @@
+"""The `work_links` table: what we remember about each (researcher, Orbit output) pair on ORCID."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from orcid_sync import aws
+from orcid_sync.store.items import from_item, to_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+BY_PUBLICATION_INDEX = "by-publication"
+
+
+class LinkState(StrEnum):
+    SYNCED = "synced"  # on ORCID under put_code, with content_hash
+    REMOVED_BY_RESEARCHER = "removed_by_researcher"  # they deleted it on ORCID: not pushed again
+    REJECTED = "rejected"  # ORCID refused it permanently; message says why
+    DUPLICATE_OF = "duplicate_of"  # another Orbit output holds the same self identifier on ORCID
+
+
+class WorkLink(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    publication_id: str
+    state: LinkState
+    put_code: int | None = None
+    content_hash: str | None = None
+    # For DUPLICATE_OF: the Orbit output whose ORCID work carries the same self identifier.
+    duplicate_of: str | None = None
+    message: str | None = None
+    changed_at: datetime
+
+
+class WorkLinkStore:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def _db(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()
+
+    def get(self, person_id: str, publication_id: str) -> WorkLink | None:
+        answer = self._db.get_item(
+            TableName=self._table,
+            Key=to_item({"person_id": person_id, "publication_id": publication_id}),
+            ConsistentRead=True,
+        )
+        item = answer.get("Item")
+        return _link(item) if item else None
+
+    def of_person(self, person_id: str) -> dict[str, WorkLink]:
+        links: dict[str, WorkLink] = {}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "person_id = :p",
+            "ExpressionAttributeValues": to_item({":p": person_id}),
+            "ConsistentRead": True,
+        }
+        while True:
+            answer = self._db.query(**kwargs)
+            for item in answer.get("Items", []):
+                link = _link(item)
+                links[link.publication_id] = link
+            if "LastEvaluatedKey" not in answer:
+                return links
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def holders_of(self, publication_id: str) -> set[str]:
+        """Researchers holding a link to an output (a deletion event names only the output)."""
+        holders: set[str] = set()
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": BY_PUBLICATION_INDEX,
+            "KeyConditionExpression": "publication_id = :p",
+            "ExpressionAttributeValues": to_item({":p": publication_id}),
+        }
+        while True:
+            answer = self._db.query(**kwargs)
+            holders.update(str(from_item(item)["person_id"]) for item in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                return holders
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def put(self, link: WorkLink) -> None:
+        self._db.put_item(TableName=self._table, Item=to_item(link.model_dump(mode="json")))
+
+    def delete(self, person_id: str, publication_id: str) -> None:
+        self._db.delete_item(
+            TableName=self._table, Key=to_item({"person_id": person_id, "publication_id": publication_id})
+        )
+
+
+def _link(item: dict[str, Any]) -> WorkLink:
+    values = from_item(item)
+    if values.get("put_code") is not None:
+        values["put_code"] = int(values["put_code"])
+    return WorkLink.model_validate(values)
