@@ -93,6 +93,20 @@ def test_an_orphan_of_ours_on_orcid_is_deleted_in_a_full_sync_only() -> None:
     assert plan_sync({}, {}, actual, scope=["other"]).is_empty
 
 
+def test_outputs_kept_as_they_are_cost_nothing_and_are_not_orphans() -> None:
+    plan = plan_sync(
+        {}, {"a": link("a", put_code=7)}, {7: OrcidItem(7, "a"), 8: OrcidItem(8, "b")}, keep=["a", "b"]
+    )
+
+    assert plan.is_empty
+
+
+def test_a_refused_work_that_did_not_change_is_not_retried_even_if_orcid_has_a_copy() -> None:
+    refused = {"a": link("a", LinkState.REJECTED, 7, "h")}
+
+    assert plan_sync(want("a"), refused, {7: OrcidItem(7, "a")}).is_empty
+
+
 def test_a_scoped_plan_touches_only_its_outputs() -> None:
     plan = plan_sync(want("a", "b"), {}, None, scope=["b"])
 

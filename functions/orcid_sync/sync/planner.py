@@ -74,15 +74,17 @@ def plan_sync(
     actual: Mapping[int, OrcidItem] | None,
     *,
     scope: Collection[str] | None = None,
+    keep: Collection[str] = (),
     restore: bool = False,
 ) -> SyncPlan:
     """Plan one researcher's sync.
 
     `actual` is None when ORCID was not read (a job about one output): links are then trusted.
     `scope` limits the plan to some outputs (a job about one output); None means the whole record,
-    which also cleans up our orphaned items on ORCID. `restore` re-pushes works the researcher removed.
+    which also cleans up our orphaned items on ORCID. `keep` names outputs to leave exactly as they are
+    (their work could not be built this time). `restore` re-pushes works the researcher removed.
     """
-    in_scope = set(scope) if scope is not None else set(desired) | set(remembered)
+    in_scope = (set(scope) if scope is not None else set(desired) | set(remembered)) - set(keep)
     ours_by_source = _by_source(actual) if actual is not None else {}
     actions: list[Action] = []
     for publication_id in sorted(in_scope):
@@ -96,7 +98,13 @@ def plan_sync(
         if action is not None:
             actions.append(action)
     if actual is not None and scope is None:
-        actions.extend(_orphans(remembered, actual, actions))
+        # A copy on ORCID of a work we leave alone stays: kept outputs, and refused ones that did not change
+        # (ORCID refused an update; the version it has is still the researcher's).
+        untouched = set(keep) | {
+            pid for pid, wanted in desired.items() if _refused_unchanged(wanted, remembered)
+        }
+        kept = {put_code for put_code, item in actual.items() if item.source_work_id in untouched}
+        actions.extend(_orphans(remembered, actual, actions, kept))
     return SyncPlan(tuple(actions))
 
 
@@ -115,6 +123,8 @@ def _plan_wanted(
             if link.content_hash != wanted.content_hash
             else None
         )
+    if _refused_unchanged(wanted, {pid: link} if link else {}):
+        return None  # refused before and unchanged since: asking again would be refused again
     # From here on we hold no put-code that ORCID still has. If ORCID holds our item for this output
     # anyway (a write whose answer we lost), take it over rather than create a second copy.
     if pid in ours_by_source:
@@ -127,8 +137,13 @@ def _plan_wanted(
         if link.state is LinkState.SYNCED:
             return Action(ActionKind.MARK_REMOVED, pid, link.put_code)
         return None
-    # Rejected or a duplicate of another output: try again only when the work changed.
-    return Action(ActionKind.CREATE, pid) if link.content_hash != wanted.content_hash else None
+    return Action(ActionKind.CREATE, pid)  # refused before, changed since: try again
+
+
+def _refused_unchanged(wanted: DesiredWork, remembered: Mapping[str, WorkLink]) -> bool:
+    link = remembered.get(wanted.publication_id)
+    refused = link is not None and link.state in (LinkState.REJECTED, LinkState.DUPLICATE_OF)
+    return refused and link is not None and link.content_hash == wanted.content_hash
 
 
 def _still_on_orcid(link: WorkLink | None, actual: Mapping[int, OrcidItem] | None) -> bool:
@@ -151,10 +166,10 @@ def _plan_unwanted(
 
 
 def _orphans(
-    remembered: Mapping[str, WorkLink], actual: Mapping[int, OrcidItem], planned: list[Action]
+    remembered: Mapping[str, WorkLink], actual: Mapping[int, OrcidItem], planned: list[Action], kept: set[int]
 ) -> list[Action]:
     """Our items on ORCID that no link names and no planned action claims: delete them."""
-    claimed = {link.put_code for link in remembered.values() if link.put_code is not None}
+    claimed = {link.put_code for link in remembered.values() if link.put_code is not None} | kept
     claimed |= {action.put_code for action in planned if action.put_code is not None}
     return [
         Action(ActionKind.DELETE, item.source_work_id or f"put-code:{put_code}", put_code)
