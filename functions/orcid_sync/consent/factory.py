@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities import parameters
 from orcid_sync.config import Settings
 from orcid_sync.consent.service import ConsentService
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
+from orcid_sync.orbit.http import OrbitHttp
 from orcid_sync.orbit.persons import OrbitPersons
 from orcid_sync.orcid.oauth import OrcidOAuthClient
 from orcid_sync.store.consents import ConsentStore
@@ -27,6 +28,15 @@ def read_secret(name: str) -> str:
     return value
 
 
+def orbit_http(settings: Settings, session: requests.Session) -> OrbitHttp:
+    return OrbitHttp(
+        str(settings.orbit_base_url),
+        lambda: read_secret(settings.orbit_api_key_name),
+        session=session,
+        timeout=settings.http_timeout_seconds,
+    )
+
+
 def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
     http = session or requests.Session()
     return ConsentService(
@@ -41,12 +51,7 @@ def build_consent_service(settings: Settings, session: requests.Session | None =
             timeout=settings.http_timeout_seconds,
         ),
         jobs=SyncJobQueue(settings.sync_jobs_queue_url),
-        persons=OrbitPersons(
-            str(settings.orbit_base_url),
-            lambda: read_secret(settings.orbit_api_key_name),
-            session=http,
-            timeout=settings.http_timeout_seconds,
-        ),
+        persons=OrbitPersons(orbit_http(settings, http)),
         redirect_uri=settings.redirect_uri,
         state_ttl=timedelta(seconds=settings.state_ttl_seconds),
     )

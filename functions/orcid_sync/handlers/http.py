@@ -23,7 +23,8 @@ from orcid_sync.consent.factory import build_consent_service
 from orcid_sync.consent.service import ConsentService, InsufficientScope, StatusView
 from orcid_sync.consent.state import StateRejected
 from orcid_sync.observability import logger, metrics, tracer
-from orcid_sync.orbit.persons import OrbitUnavailable, UnknownPerson
+from orcid_sync.orbit.http import OrbitUnavailable
+from orcid_sync.orbit.persons import UnknownPerson
 from orcid_sync.orcid.oauth import ClientRejected, InvalidGrant, OrcidUnavailable, UnexpectedAnswer
 from orcid_sync.web.i18n import Lang, choose_language, text
 from orcid_sync.web.pages import PAGE_HEADERS, Link, page, status_page

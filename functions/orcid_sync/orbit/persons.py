@@ -7,21 +7,16 @@ uuid that research outputs name; `resolve_person_id` is the one place that maps 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-import requests
 from pydantic import BaseModel, ConfigDict
 
 from orcid_sync.observability import logger
+from orcid_sync.orbit.http import OrbitHttp, OrbitUnavailable
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _EMPLOYEE_ID_TYPE = "/personsources/employee"
 _API = "/ws/api/524"
-
-
-class OrbitUnavailable(Exception):
-    """Orbit could not be reached or answered with an error."""
 
 
 class UnknownPerson(LookupError):
@@ -71,55 +66,23 @@ def person_from_pure(data: dict[str, Any]) -> OrbitPerson:
 
 
 class OrbitPersons:
-    def __init__(
-        self,
-        base_url: str,
-        api_key: Callable[[], str],
-        *,
-        session: requests.Session | None = None,
-        timeout: float = 10.0,
-    ) -> None:
-        self._base = base_url.rstrip("/") + _API
-        self._api_key = api_key
-        self._session = session or requests.Session()
-        self._timeout = timeout
+    def __init__(self, http: OrbitHttp) -> None:
+        self._http = http
 
     def get(self, person_uuid: str) -> OrbitPerson | None:
-        data = self._get(f"/persons/{person_uuid}", {})
+        data = self._http.get(f"{_API}/persons/{person_uuid}")
         return person_from_pure(data) if data else None
 
     def resolve_person_id(self, claim_value: str) -> str:
         """The Orbit person uuid for a sign-in claim that is either that uuid or an employee number."""
         if _UUID_RE.match(claim_value):
             return claim_value.lower()
-        data = self._get("/persons", {"q": claim_value, "size": "10"})
+        data = self._http.get(f"{_API}/persons", {"q": claim_value, "size": "10"})
         for item in (data or {}).get("items") or []:
             person = person_from_pure(item)
             if person.employee_id == claim_value:
                 return person.uuid
         raise UnknownPerson("Orbit has no person with that employee number")
-
-    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
-        try:
-            answer = self._session.get(
-                self._base + path,
-                params=params,
-                headers={"api-key": self._api_key(), "Accept": "application/json"},
-                timeout=self._timeout,
-            )
-        except requests.RequestException as exc:
-            raise OrbitUnavailable(f"Orbit did not answer ({type(exc).__name__})") from None
-        if answer.status_code == 404:
-            return None
-        if answer.status_code != 200:
-            raise OrbitUnavailable(f"Orbit answered {answer.status_code} for {path.split('/')[1]}")
-        try:
-            data = answer.json()
-        except ValueError:
-            raise OrbitUnavailable("Orbit answered with something that is not JSON") from None
-        if not isinstance(data, dict):
-            raise OrbitUnavailable("Orbit answered with an unexpected JSON shape")
-        return data
 
 
 def prefill_for_registration(persons: OrbitPersons, person_uuid: str) -> OrbitPerson | None:
