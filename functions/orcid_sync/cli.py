@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from orcid_sync.orbit.eligibility import check_eligibility
+from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
 from orcid_sync.orcid.ids import InvalidOrcidId, normalize_orcid_id
+from orcid_sync.orcid.work import WorkNotSendable
+from orcid_sync.orcid.work_builder import work_from_publication
+from orcid_sync.orcid.work_xml import work_to_xml
+
+EXIT_BAD_INPUT = 2
+EXIT_NOT_SENDABLE = 3
 
 
 def _check_orcid_id(args: argparse.Namespace) -> int:
@@ -14,8 +24,43 @@ def _check_orcid_id(args: argparse.Namespace) -> int:
         print(normalize_orcid_id(args.orcid_id))
     except InvalidOrcidId as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     return 0
+
+
+def _preview_work(args: argparse.Namespace) -> int:
+    """Print the ORCID work XML for a Pure research output; 2 for bad input, 3 when it may not go."""
+    try:
+        orcid_id = normalize_orcid_id(args.orcid) if args.orcid else None
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        publication = publication_from_pure(data)
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(EXIT_BAD_INPUT, f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
+    except json.JSONDecodeError as exc:
+        return _fail(EXIT_BAD_INPUT, f"{args.file} is not JSON: {exc}")
+    except (MalformedResearchOutput, InvalidOrcidId) as exc:
+        return _fail(EXIT_BAD_INPUT, str(exc))
+    person_uuid = args.person or publication.first_internal_author
+    eligibility = check_eligibility(publication, person_uuid=args.person)
+    if not eligibility.eligible:
+        return _fail(EXIT_NOT_SENDABLE, f"not sent to ORCID ({eligibility.reason}): {eligibility.detail}")
+    try:
+        build = work_from_publication(publication, person_uuid=person_uuid, orcid_id=orcid_id)
+        xml = work_to_xml(build.work)
+    except WorkNotSendable as exc:
+        return _fail(EXIT_NOT_SENDABLE, f"not sent to ORCID: {exc.reason}")
+    for dropped in build.dropped:
+        print(f"warning: left out {dropped.field} {dropped.value!r}: {dropped.reason}", file=sys.stderr)
+    # Bytes straight to stdout: the XML is UTF-8 whatever the terminal's encoding.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(xml + b"\n")
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("orcid_id")
     check.set_defaults(run=_check_orcid_id)
+    preview = commands.add_parser(
+        "preview-work",
+        help="print the ORCID work XML for a Pure research output (JSON file, either Pure API shape)",
+        description="Exit 0 with the XML on stdout; 2 when the input is unreadable or not a research "
+        "output; 3 when the output may not go to ORCID (the reason is printed on stderr).",
+    )
+    preview.add_argument("file", help="a Pure research output as JSON")
+    preview.add_argument(
+        "--person", help="the researcher's Orbit person uuid (default: first internal author)"
+    )
+    preview.add_argument("--orcid", help="the researcher's ORCID iD, written as contributor-orcid")
+    preview.set_defaults(run=_preview_work)
     return parser
 
 
