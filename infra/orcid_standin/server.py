@@ -8,6 +8,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from infra.orcid_standin.member_api import MemberApiStandIn
 from infra.orcid_standin.oauth import OAuthStandIn
 from infra.orcid_standin.state import StandInState
 
@@ -18,12 +19,16 @@ Dispatcher = Callable[[Request], Response | None]
 class OrcidStandIn:
     state: StandInState = field(default_factory=StandInState)
     oauth: OAuthStandIn = field(init=False)
-    # Further parts (the member API) register a dispatcher here; the first that answers wins.
+    api: MemberApiStandIn = field(init=False)
+    # The member API's rate limiter can run its clock faster (benchmarks keep the ratio honest).
+    speedup: float = 1.0
     parts: list[Dispatcher] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.oauth = OAuthStandIn(self.state)
-        self.parts.insert(0, self.oauth.dispatch)
+        self.api = MemberApiStandIn(self.state, speedup=self.speedup)
+        # OAuth first, then the member API (and its read-only record pages); the first that answers wins.
+        self.parts[:0] = [self.oauth.dispatch, self.api.dispatch]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)

@@ -1,0 +1,243 @@
+"""The ORCID member API client for works: add (one or in bulk), update, delete and list our own.
+
+Every answer that is not a success becomes a typed exception from `errors` (services never see status
+codes). Requests are paced by a shared token bucket (ORCID allows 24/s, burst 40) and transient
+failures are retried with jittered exponential backoff that honours Retry-After, bounded in attempts
+and total time. Writes are XML (`application/vnd.orcid+xml`): callers pass a `Work` (serialized with
+`work_to_xml`) or an already serialized `work:work` document.
+
+The access token is sent only in the Authorization header; it is never logged and is scrubbed from
+every exception message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from orcid_sync.observability import logger
+from orcid_sync.orcid.errors import (
+    ClientBug,
+    OrcidError,
+    PutCodeGone,
+    Rejected,
+    TooManyItems,
+    Transient,
+    UnexpectedAnswer,
+    classify,
+    error_from_answer,
+    parse_xml,
+)
+from orcid_sync.orcid.pacing import Clock, RetryPolicy, Sleep, TokenBucket
+from orcid_sync.orcid.summaries import UnreadableAnswer, WorkSummary, parse_bulk_answer, parse_work_summaries
+from orcid_sync.orcid.work import Work, WorkNotSendable
+from orcid_sync.orcid.work_xml import work_to_xml
+
+ORCID_XML = "application/vnd.orcid+xml"
+BULK_LIMIT = 100
+SANDBOX_API = "https://api.sandbox.orcid.org/v3.0"
+PRODUCTION_API = "https://api.orcid.org/v3.0"
+
+_ROOT_TAG_RE = re.compile(rb"<(?![?!])[\w.:-]+")
+_PROLOG_RE = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
+
+# A bulk item is the put-code of the stored work or the typed error for that work.
+BulkResult = int | OrcidError
+# What the write calls take: the work itself, or its serialized `work:work` document.
+WorkInput = Work | bytes
+
+
+class OrcidWorksClient:
+    """Works on ORCID records, as one member client (`client_id`), over one connection-reusing session."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (3.05, 30.0),
+        pacer: TokenBucket | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        user_agent: str = "orcid-sync (DTU Orbit)",
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._client_id = client_id
+        self._session = session or requests.Session()
+        self._timeout = timeout
+        self._clock = clock
+        self._sleep = sleep
+        # Share one bucket between clients of one process: ORCID's limit is per member client.
+        self._pacer = pacer or TokenBucket(clock=clock, sleep=sleep)
+        self._retry = retry or RetryPolicy()
+        self._user_agent = user_agent
+
+    @property
+    def client_id(self) -> str:
+        return self._client_id
+
+    # --- calls -----------------------------------------------------------------------------------
+    def add_work(self, orcid: str, token: str, work: WorkInput) -> int:
+        """POST one work; returns its put-code (from the Location header of the 201).
+
+        Raises WorkConflict(put_code) when this client already has the work (same `self` external id),
+        and WorkNotSendable (without calling ORCID) for a `Work` ORCID would refuse.
+        """
+        body = work if isinstance(work, bytes) else work_to_xml(work)
+        answer = self._call("POST", self._url(orcid, "work"), token, orcid, body=body)
+        location = answer.headers.get("Location", "")
+        put_code = _last_segment_int(location)
+        if answer.status_code != 201 or put_code is None:
+            raise UnexpectedAnswer(f"ORCID answered {answer.status_code} without a put-code in Location")
+        return put_code
+
+    def add_works(self, orcid: str, token: str, works: Sequence[WorkInput]) -> list[BulkResult]:
+        """POST up to 100 works in one call; one result per work, in input order.
+
+        Each result is the new put-code or the typed error for that work (WorkConflict, Rejected, ...).
+        A `Work` that ORCID would refuse is not sent; its result is Rejected with the reason. More than
+        100 works raises TooManyItems without calling ORCID.
+        """
+        if len(works) > BULK_LIMIT:
+            raise TooManyItems(f"{len(works)} works in one bulk call; ORCID takes at most {BULK_LIMIT}")
+        prepared: list[bytes | OrcidError] = []
+        for work in works:
+            try:
+                prepared.append(work if isinstance(work, bytes) else work_to_xml(work))
+            except WorkNotSendable as exc:
+                prepared.append(Rejected(None, f"not sent: {exc.reason}", status=None))
+        documents = [item for item in prepared if isinstance(item, bytes)]
+        if not documents:
+            return [item for item in prepared if isinstance(item, OrcidError)]
+        answer = self._call("POST", self._url(orcid, "works"), token, orcid, body=bulk_document(documents))
+        try:
+            items = parse_bulk_answer(answer.content)
+        except UnreadableAnswer as exc:
+            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
+        if len(items) != len(documents):
+            raise UnexpectedAnswer(f"ORCID answered {len(items)} bulk items for {len(documents)} works")
+        answered = iter(
+            item
+            if isinstance(item, int)
+            else classify(item.response_code or 400, item, token=token, orcid=orcid)
+            for item in items
+        )
+        return [next(answered) if isinstance(item, bytes) else item for item in prepared]
+
+    def update_work(self, orcid: str, token: str, put_code: int, work: WorkInput) -> None:
+        """PUT a new version of our work `put_code` (the put-code goes in the URL and in the body).
+
+        Raises PutCodeGone when the researcher deleted it, NotOurItem when another source owns it.
+        """
+        body = with_put_code(work, put_code) if isinstance(work, bytes) else work_to_xml(work, put_code)
+        self._call("PUT", self._url(orcid, "work", str(put_code)), token, orcid, body=body)
+
+    def delete_work(self, orcid: str, token: str, put_code: int) -> None:
+        """DELETE our work `put_code`. A work that is already gone counts as deleted."""
+        try:
+            self._call("DELETE", self._url(orcid, "work", str(put_code)), token, orcid)
+        except PutCodeGone:
+            return
+
+    def list_works(self, orcid: str, token: str) -> list[WorkSummary]:
+        """Our own works on the record (`source-client-id` equal to our client id), in ORCID's order."""
+        answer = self._call("GET", self._url(orcid, "works"), token, orcid)
+        try:
+            summaries = parse_work_summaries(answer.content)
+        except UnreadableAnswer as exc:
+            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
+        return [summary for summary in summaries if summary.source_client_id == self._client_id]
+
+    # --- plumbing --------------------------------------------------------------------------------
+    def _url(self, orcid: str, *parts: str) -> str:
+        return "/".join([self._base, quote(orcid, safe=""), *(quote(part, safe="") for part in parts)])
+
+    def _call(
+        self, method: str, url: str, token: str, orcid: str, *, body: bytes | None = None
+    ) -> requests.Response:
+        """Send with pacing; retry transient failures within the policy; raise typed errors."""
+        headers = {"Authorization": f"Bearer {token}", "Accept": ORCID_XML, "User-Agent": self._user_agent}
+        if body is not None:
+            headers["Content-Type"] = ORCID_XML
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            self._pacer.acquire()
+            error = self._attempt(method, url, headers, body, token, orcid)
+            if isinstance(error, requests.Response):
+                return error
+            if not isinstance(error, Transient):
+                raise error
+            delay = self._retry.delay(attempt, error.retry_after)
+            if not self._retry.allows(attempt, self._clock() - started, delay):
+                raise error
+            logger.warning(
+                "ORCID call failed transiently; retrying",
+                extra={
+                    "method": method,
+                    "status": error.status,
+                    "attempt": attempt,
+                    "delay_s": round(delay, 3),
+                },
+            )
+            self._sleep(delay)
+
+    def _attempt(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None, token: str, orcid: str
+    ) -> requests.Response | OrcidError:
+        try:
+            answer = self._session.request(
+                method, url, data=body, headers=headers, timeout=self._timeout, allow_redirects=False
+            )
+        except requests.Timeout:
+            return Transient(None, "ORCID did not answer in time")
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            # Exception texts can hold the URL; keep only the kind of failure.
+            return Transient(None, f"ORCID could not be reached ({type(exc).__name__})")
+        except requests.RequestException as exc:
+            return UnexpectedAnswer(f"the request to ORCID failed ({type(exc).__name__})")
+        if 200 <= answer.status_code < 300:
+            return answer
+        return error_from_answer(answer.status_code, answer.headers, answer.content, token=token, orcid=orcid)
+
+
+def _last_segment_int(location: str) -> int | None:
+    segment = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+    return int(segment) if segment.isdigit() else None
+
+
+def bulk_document(works_xml: Sequence[bytes]) -> bytes:
+    """Wrap serialized works in ORCID's `bulk:bulk` element (each keeps its own namespace declarations)."""
+    parts = [_PROLOG_RE.sub(b"", work) for work in works_xml]
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk">'
+        + b"".join(parts)
+        + b"</bulk:bulk>"
+    )
+
+
+def with_put_code(work_xml: bytes, put_code: int) -> bytes:
+    """The work document with `put-code` on its root element, as PUT requires.
+
+    Raises ClientBug when the document already names a different put-code (ORCID would answer 9019).
+    """
+    try:
+        root = parse_xml(work_xml)
+    except Exception as exc:  # a malformed body is the caller's bug, not ORCID's answer
+        raise ClientBug(None, f"the work document is not well-formed XML ({type(exc).__name__})") from None
+    existing = root.attrib.get("put-code")
+    if existing is not None:
+        if existing.strip() != str(put_code):
+            raise ClientBug(9019, f"the work document names put-code {existing}, the call {put_code}")
+        return work_xml
+    match = _ROOT_TAG_RE.search(work_xml)
+    if match is None:  # pragma: no cover - parse_xml succeeded, so there is a root element
+        raise ClientBug(None, "the work document has no root element")
+    return work_xml[: match.end()] + f' put-code="{put_code}"'.encode() + work_xml[match.end() :]
