@@ -44,6 +44,17 @@ class Settings(BaseModel):
     oauth_states_table: str = Field(min_length=1)
     token_key_id: str = Field(min_length=1)
     sync_jobs_queue_url: str = Field(min_length=1)
+    # Only the functions that need them set these (the HTTP function has no work links).
+    work_links_table: str | None = None
+    orbit_events_dlq_url: str | None = None
+    orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")
+    # Each worker's share of ORCID's 24 requests/s; the template sets it with the worker concurrency.
+    orcid_requests_per_second: float = Field(default=10.0, gt=0, le=24)
+    orcid_burst: int = Field(default=20, ge=1, le=40)
+    max_contributors: int = Field(default=50, ge=1)
+    # ORCID member API: read timeout per request, and the first backoff delay of in-call retries.
+    orcid_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    orcid_retry_base_delay_seconds: float = Field(default=0.5, ge=0)
     orbit_base_url: HttpUrl
     orbit_api_key_name: str = Field(min_length=1)
     # The JWT claim carrying the signed-in person's Orbit uuid (or employee number resolved via Orbit).
@@ -52,6 +63,13 @@ class Settings(BaseModel):
     # Secure cookies need https; the local stack on http://localhost turns this off.
     cookie_secure: bool = True
     http_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    def require(self, name: str) -> str:
+        """A setting this function cannot work without; the error names the variable."""
+        value = getattr(self, name)
+        if not value:
+            raise SettingsError(f"{name.upper()} is required by this function")
+        return str(value)
 
     @property
     def orcid_oauth_base(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -42,14 +43,43 @@ class SyncJobQueue:
         self._url = queue_url
         self._client = client
 
+    @property
+    def _sqs(self) -> SQSClient:
+        return self._client or aws.sqs()
+
     def enqueue(self, job: SyncJob) -> None:
-        sqs = self._client or aws.sqs()
-        sqs.send_message(
+        self._sqs.send_message(
             QueueUrl=self._url,
             MessageBody=job.model_dump_json(),
             MessageGroupId=job.person_id,
             MessageDeduplicationId=job.deduplication_id,
         )
+
+    def enqueue_many(self, jobs: Sequence[SyncJob]) -> None:
+        """Send in batches of ten (SQS's limit); a partly failed batch raises, naming what failed."""
+        for start in range(0, len(jobs), 10):
+            batch = jobs[start : start + 10]
+            answer = self._sqs.send_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {
+                        "Id": str(index),
+                        "MessageBody": job.model_dump_json(),
+                        "MessageGroupId": job.person_id,
+                        "MessageDeduplicationId": job.deduplication_id,
+                    }
+                    for index, job in enumerate(batch)
+                ],
+            )
+            failed = answer.get("Failed", [])
+            if failed:
+                raise JobsNotQueued(
+                    f"{len(failed)} of {len(batch)} sync jobs were not queued: {failed[0].get('Code')}"
+                )
+
+
+class JobsNotQueued(RuntimeError):
+    """SQS refused some jobs of a batch; the caller retries the whole batch (deduplication makes it safe)."""
 
 
 def consent_job(person_id: str, granted_at: datetime) -> SyncJob:

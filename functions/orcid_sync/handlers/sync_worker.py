@@ -1,0 +1,86 @@
+"""SQS `sync-jobs` (FIFO) → the sync worker: a researcher's jobs run in order; failures retry with backoff."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from orcid_sync import aws
+from orcid_sync.config import get_settings
+from orcid_sync.jobs.sync_jobs import SyncJob
+from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.orbit.http import OrbitUnavailable
+from orcid_sync.orcid.errors import Transient
+from orcid_sync.sync.service import SyncService
+
+# Backoff for a job that hit a transient failure: 30 s, 60 s, 120 s, ... capped, with jitter.
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 900
+
+# A failed job blocks only its own researcher's group; other researchers' jobs in the batch go on.
+processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+
+
+@cache
+def service() -> SyncService:
+    from orcid_sync.sync.factory import build_sync_service
+
+    return build_sync_service(get_settings())
+
+
+def backoff_seconds(receive_count: int) -> int:
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, receive_count - 1))
+    return random.randint(ceiling // 2, ceiling)
+
+
+def _retry_later(record: SQSRecord) -> None:
+    """Keep the message invisible for a while: the next attempt waits instead of hammering ORCID."""
+    receive_count = int(record.attributes.approximate_receive_count or 1)
+    aws.sqs().change_message_visibility(
+        QueueUrl=get_settings().sync_jobs_queue_url,
+        ReceiptHandle=record.receipt_handle,
+        VisibilityTimeout=backoff_seconds(receive_count),
+    )
+
+
+def record_handler(record: SQSRecord) -> None:
+    logger.set_correlation_id(record.message_id)
+    job = SyncJob.model_validate_json(record.body)
+    logger.append_keys(person_id=job.person_id, job_kind=job.kind.value)
+    try:
+        result = service().run(job)
+    except (Transient, OrbitUnavailable) as exc:
+        metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=1)
+        logger.warning("sync job will be retried", extra={"error": type(exc).__name__, "detail": str(exc)})
+        _retry_later(record)
+        raise
+    counts = result.counts
+    for name, value in (
+        ("WorksCreated", counts.created),
+        ("WorksUpdated", counts.updated),
+        ("WorksDeleted", counts.deleted),
+        ("WorksRejected", counts.failed),
+        ("WorksAdopted", counts.adopted),
+    ):
+        if value:
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    if result.problem == "revoked":
+        metrics.add_metric(name="ResearchersRevoked", unit=MetricUnit.Count, value=1)
+    logger.info("sync job done", extra={"skipped": result.skipped, "problem": result.problem})
+
+
+# A batch has no single correlation id; each record logs its own message id.
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,51 @@
+"""Builds the sync worker's and the event router's services from settings."""
+
+from __future__ import annotations
+
+import requests
+
+from orcid_sync.config import Settings
+from orcid_sync.consent.factory import orbit_http
+from orcid_sync.jobs.sync_jobs import SyncJobQueue
+from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutputs
+from orcid_sync.orcid.client import OrcidWorksClient
+from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
+from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.token_cipher import TokenCipher
+from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.router import EventRouter
+from orcid_sync.sync.service import SyncService
+
+
+def _orbit(settings: Settings, session: requests.Session) -> OrbitResearchOutputs:
+    return OrbitResearchOutputs(orbit_http(settings, session), OrbitApiShape(settings.orbit_api_shape))
+
+
+def build_sync_service(settings: Settings, session: requests.Session | None = None) -> SyncService:
+    http = session or requests.Session()
+    return SyncService(
+        consents=ConsentStore(settings.consents_table),
+        links=WorkLinkStore(settings.require("work_links_table")),
+        cipher=TokenCipher(settings.token_key_id),
+        orcid=OrcidWorksClient(
+            settings.orcid_api_base,
+            settings.orcid_client_id,
+            session=http,
+            # This worker's share of ORCID's limit; the template caps how many workers run at once.
+            pacer=TokenBucket(rate=settings.orcid_requests_per_second, burst=settings.orcid_burst),
+            timeout=(3.05, settings.orcid_read_timeout_seconds),
+            retry=RetryPolicy(base_delay=settings.orcid_retry_base_delay_seconds),
+        ),
+        orbit=_orbit(settings, http),
+        max_contributors=settings.max_contributors,
+    )
+
+
+def build_event_router(settings: Settings, session: requests.Session | None = None) -> EventRouter:
+    http = session or requests.Session()
+    return EventRouter(
+        consents=ConsentStore(settings.consents_table),
+        links=WorkLinkStore(settings.require("work_links_table")),
+        orbit=_orbit(settings, http),
+        jobs=SyncJobQueue(settings.sync_jobs_queue_url),
+    )

@@ -1,0 +1,51 @@
+"""The event router: which researchers with an active consent does a change to one output concern?
+
+The authors of the output as Orbit has it now, plus every researcher holding a link to it (a deletion
+names only the uuid, and a removed author must have the work deleted from their record). One job per
+researcher goes to `sync-jobs`; the worker re-reads Orbit, so the event itself carries no content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, SyncJobQueue
+from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
+from orcid_sync.store.consents import ConsentStatus, ConsentStore
+from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.events import ChangeKind, OrbitEvent
+
+
+@dataclass
+class EventRouter:
+    consents: ConsentStore
+    links: WorkLinkStore
+    orbit: OrbitResearchOutputs
+    jobs: SyncJobQueue
+
+    def route(self, event: OrbitEvent, fallback_version: str) -> list[SyncJob]:
+        """Queue one job per affected, consenting researcher; returns the jobs queued.
+
+        `fallback_version` (the message id) stands in when Orbit sent no version, so two distinct
+        version-less events are not taken for duplicates.
+        """
+        pid = event.publication_id
+        affected = set(self.links.holders_of(pid))
+        if event.change is not ChangeKind.DELETED:
+            publication = self.orbit.get(pid)
+            if publication is not None:
+                affected |= {a.person_uuid.lower() for a in publication.authors if a.person_uuid}
+        version = str(event.version) if event.version is not None else fallback_version
+        jobs = [
+            SyncJob(
+                kind=JobKind.OUTPUT, person_id=person, publication_id=pid, reason="event", version=version
+            )
+            for person in sorted(affected)
+            if self._consents_actively(person)
+        ]
+        self.jobs.enqueue_many(jobs)
+        return jobs
+
+    def _consents_actively(self, person_id: str) -> bool:
+        consent = self.consents.get(person_id)
+        return consent is not None and consent.status is ConsentStatus.ACTIVE
