@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from infra.local.aws_resources import ACCOUNT, REGION, CreatedResources, create_resources
 from infra.local.http_api import SIGN_IN_COOKIE, FunctionSpec, HttpApiEmulator
+from infra.local.queues import DrainReport, QueueRunner, queue_consumers
 from infra.local.serving import RunningServer, serve
 from infra.local.template import (
     TEMPLATE_PATH,
@@ -55,6 +56,7 @@ class LocalStack:
     orbit: OrbitStandIn = field(init=False)
     resources: CreatedResources = field(init=False)
     function_env: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+    queues: QueueRunner = field(init=False)
     _servers: list[RunningServer] = field(init=False, default_factory=list)
     _moto: ThreadedMotoServer | None = field(init=False, default=None)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
@@ -90,7 +92,15 @@ class LocalStack:
         # Parameters whose local values are the stand-ins' addresses, known only once they listen.
         params.update({"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": http.base_url})
         self._configure_functions(params)
+        self.queues = QueueRunner(
+            queue_consumers(self.template, self.resources.queue_urls, self.resources.attributes),
+            self._functions(),
+        )
         return self
+
+    def drain(self, max_invocations: int = 100_000) -> DrainReport:
+        """Run the queue consumers until every queue is empty, as Lambda's event sources would."""
+        return self.queues.drain(max_invocations)
 
     def stop(self) -> None:
         for server in reversed(self._servers):
@@ -260,9 +270,14 @@ def _reset_function_caches() -> None:
     aws.reset_clients()
     get_settings.cache_clear()
     # Handler modules are imported on their first request, after the environment is set (as in Lambda).
-    http = sys.modules.get("orcid_sync.handlers.http")
-    if http is not None:
-        http.service.cache_clear()
+    for module, factory in (
+        ("orcid_sync.handlers.http", "service"),
+        ("orcid_sync.handlers.sync_worker", "service"),
+        ("orcid_sync.handlers.event_router", "router"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            getattr(loaded, factory).cache_clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     # Powertools keeps one boto3 client per provider; forget it so it follows AWS_ENDPOINT_URL.
     parameters.base.DEFAULT_PROVIDERS.clear()  # type: ignore[attr-defined]

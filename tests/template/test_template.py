@@ -120,7 +120,11 @@ def test_table_and_key_permissions_name_their_resources(transformed: dict[str, A
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         if any(a.startswith(("dynamodb:", "kms:")) for a in actions):
             resource = statement["Resource"]
-            assert isinstance(resource, dict) and "Fn::GetAtt" in resource, statement
+            # The resource's own ARN, or an index under it (`${Table.Arn}/index/...`).
+            named = isinstance(resource, dict) and (
+                "Fn::GetAtt" in resource or str(resource.get("Fn::Sub", "")).startswith("${")
+            )
+            assert named, statement
 
 
 def test_tables_have_point_in_time_recovery_and_kms_encryption(transformed: dict[str, Any]) -> None:
@@ -172,3 +176,38 @@ def test_sync_jobs_is_fifo_with_a_dead_letter_queue(transformed: dict[str, Any])
 def test_the_client_secret_is_referenced_not_created(transformed: dict[str, Any]) -> None:
     assert not _resources(transformed, "AWS::SecretsManager::Secret")
     assert "OrcidClientSecretName" in transformed["Parameters"]
+
+
+def test_every_queue_consumer_reports_partial_batch_failures(transformed: dict[str, Any]) -> None:
+    mappings = _resources(transformed, "AWS::Lambda::EventSourceMapping")
+    assert len(mappings) >= 2
+
+    for name, mapping in mappings.items():
+        assert mapping["Properties"].get("FunctionResponseTypes") == ["ReportBatchItemFailures"], name
+
+
+def test_sync_workers_together_stay_under_orcids_24_requests_per_second(transformed: dict[str, Any]) -> None:
+    resources = transformed["Resources"]
+    (mapping,) = [
+        m
+        for m in _resources(transformed, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["SyncJobsQueue", "Arn"]}
+    ]
+    worker = resources[mapping["Properties"]["FunctionName"]["Ref"]]["Properties"]
+    concurrency = mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+    per_worker = float(worker["Environment"]["Variables"]["ORCID_REQUESTS_PER_SECOND"])
+
+    assert concurrency * per_worker <= 24
+
+
+def test_dead_letter_queues_keep_messages_14_days_and_raise_alarms(transformed: dict[str, Any]) -> None:
+    resources = transformed["Resources"]
+    alarmed = {
+        alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in _resources(transformed, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"]["Namespace"] == "AWS/SQS"
+    }
+    for queue in ("SyncJobsQueue", "OrbitEventsQueue"):
+        dlq = resources[queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        assert resources[dlq]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert dlq in alarmed
