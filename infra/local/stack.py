@@ -18,7 +18,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.wrappers import Request, Response
 
 from infra.local.aws_resources import ACCOUNT, REGION, CreatedResources, create_resources
-from infra.local.http_api import SIGN_IN_COOKIE, FunctionSpec, HttpApiEmulator
+from infra.local.http_api import SIGN_IN_COOKIE, FunctionSpec, HttpApiEmulator, LocalContext, load_handler
 from infra.local.queues import DrainReport, QueueRunner, queue_consumers
 from infra.local.serving import RunningServer, serve
 from infra.local.template import (
@@ -97,6 +97,12 @@ class LocalStack:
             self._functions(),
         )
         return self
+
+    def invoke(self, function: str, event: dict[str, Any] | None = None) -> Any:
+        """Invoke a function as its schedule (or a person at the console) would, e.g. the nightly run now."""
+        spec = self._functions()[function]
+        context = LocalContext.for_invocation(spec.name, spec.memory, spec.timeout)
+        return load_handler(spec.handler)(event or {}, context)
 
     def drain(self, max_invocations: int = 100_000) -> DrainReport:
         """Run the queue consumers until every queue is empty, as Lambda's event sources would."""

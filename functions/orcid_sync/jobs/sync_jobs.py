@@ -82,6 +82,17 @@ class JobsNotQueued(RuntimeError):
     """SQS refused some jobs of a batch; the caller retries the whole batch (deduplication makes it safe)."""
 
 
+def nightly_job(person_id: str, night: str) -> SyncJob:
+    """The nightly reconciliation of one researcher; `night` (a date) makes re-runs of a night idempotent."""
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="nightly", version=night)
+
+
+def resync_job(person_id: str, requested_at: datetime, restore: bool) -> SyncJob:
+    """A full sync the researcher asked for; with `restore`, works they removed on ORCID come back."""
+    reason = "restore" if restore else "resync"
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason=reason, version=requested_at.isoformat())
+
+
 def consent_job(person_id: str, granted_at: datetime) -> SyncJob:
     """The first full sync after a researcher connects."""
     return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="consent", version=granted_at.isoformat())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,25 @@ class ConsentStore:
         values = from_item(item)
         values["scopes"] = frozenset(values.get("scopes", ()))
         return Consent.model_validate(values)
+
+    def active_person_ids(self, page_size: int = 1000) -> Iterator[list[str]]:
+        """Pages of person ids with an active consent (a scan: the nightly run reads them all anyway)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "ProjectionExpression": "person_id",
+            "FilterExpression": "#status = :active",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": to_item({":active": ConsentStatus.ACTIVE.value}),
+            "Limit": page_size,
+        }
+        while True:
+            answer = self._db.scan(**kwargs)
+            page = [str(from_item(item)["person_id"]) for item in answer.get("Items", [])]
+            if page:
+                yield page
+            if "LastEvaluatedKey" not in answer:
+                return
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def put(self, consent: Consent) -> None:
         values = consent.model_dump(mode="json", exclude={"access_token", "refresh_token", "scopes"})
