@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from orcid_sync.consent.state import StateProblem, StateRejected, digest, new_secret, same_digest
-from orcid_sync.jobs.sync_jobs import SyncJobQueue, consent_job
+from orcid_sync.jobs.sync_jobs import SyncJobQueue, consent_job, resync_job
 from orcid_sync.observability import logger
 from orcid_sync.orbit.persons import OrbitPersons, prefill_for_registration
 from orcid_sync.orcid.oauth import OAuthError, OrcidOAuthClient, TokenResponse
@@ -23,6 +23,10 @@ class InsufficientScope(Exception):
     def __init__(self, missing: frozenset[str]) -> None:
         self.missing = missing
         super().__init__(f"ORCID granted too little: missing {', '.join(sorted(missing))}")
+
+
+class NotConnected(Exception):
+    """The researcher has no active consent, so there is nothing to sync."""
 
 
 class SymbolKind(StrEnum):
@@ -127,6 +131,15 @@ class ConsentService:
     def status(self, person_id: str) -> StatusView:
         consent = self.consents.get(person_id)
         return StatusView(symbol=symbol_for(consent), consent=consent)
+
+    def request_resync(self, person_id: str, *, restore: bool) -> None:
+        """Queue a full sync now; with `restore`, works the researcher removed on ORCID are pushed again."""
+        consent = self.consents.get(person_id)
+        if consent is None or consent.status is not ConsentStatus.ACTIVE:
+            raise NotConnected("connect your ORCID iD first")
+        now = self.clock()
+        self.jobs.enqueue(resync_job(person_id, now, restore))
+        self.consents.put(consent.with_event("restore_requested" if restore else "resync_requested", now))
 
     def disconnect(self, person_id: str) -> Consent | None:
         """Revoke at ORCID, forget the tokens, keep the consent as an audit record."""

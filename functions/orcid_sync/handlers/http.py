@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orcid_sync.config import get_settings
 from orcid_sync.consent.factory import build_consent_service
-from orcid_sync.consent.service import ConsentService, InsufficientScope, StatusView
+from orcid_sync.consent.service import ConsentService, InsufficientScope, NotConnected, StatusView
 from orcid_sync.consent.state import StateRejected
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.orbit.http import OrbitUnavailable
@@ -231,6 +231,28 @@ def disconnect() -> Response[Any]:
         [Link(text("action.connect", lang), CONNECT_PATH), Link(text("action.status", lang), STATUS_PATH)],
     )
     return _html(HTTPStatus.OK, body)
+
+
+@app.post("/orcid/resync")
+def resync() -> Response[Any]:
+    _check_same_origin()
+    restore = _flag("restore")
+    service().request_resync(_signed_in_person(), restore=restore)
+    if _wants_json():
+        return Response(202, "application/json", {"queued": True, "restore": restore})
+    lang = _lang()
+    body = page(
+        lang,
+        text("resync.heading", lang),
+        [text("resync.restore" if restore else "resync.body", lang)],
+        [Link(text("action.status", lang), STATUS_PATH)],
+    )
+    return _html(HTTPStatus.ACCEPTED, body)
+
+
+@app.exception_handler(NotConnected)  # type: ignore[untyped-decorator]
+def _not_connected(exc: NotConnected) -> Response[str]:
+    return _message_page(HTTPStatus.CONFLICT, "bad_request.heading", text("status.none", _lang()))
 
 
 @app.exception_handler(StateRejected)  # type: ignore[untyped-decorator]

@@ -101,6 +101,17 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Your ORCID record is not connected to DTU Orbit. Connecting takes one visit to orcid.org.",
         "da": "Din ORCID-profil er ikke forbundet med DTU Orbit. Det kræver ét besøg på orcid.org.",
     },
+    "resync.heading": {"en": "Synchronization queued", "da": "Synkronisering sat i kø"},
+    "resync.body": {
+        "en": "Your works will be brought in step with DTU Orbit within minutes.",
+        "da": "Dine værker bliver bragt i overensstemmelse med DTU Orbit inden for få minutter.",
+    },
+    "resync.restore": {
+        "en": "Works you removed on ORCID will be added again within minutes.",
+        "da": "Værker, du har fjernet på ORCID, bliver tilføjet igen inden for få minutter.",
+    },
+    "action.resync": {"en": "Synchronize now", "da": "Synkronisér nu"},
+    "action.restore": {"en": "Restore works I removed", "da": "Gendan værker, jeg har fjernet"},
     "disconnected.heading": {"en": "Disconnected", "da": "Forbindelsen er afbrudt"},
     "disconnected.body": {
         "en": "DTU Orbit no longer has access to your ORCID record. Works already there stay; you own them.",

@@ -104,11 +104,16 @@ def status_page(view: StatusView, lang: Lang, csrf_token: str, connect_href: str
             f'<a class="button" href="{escape(register_href)}">{escape(text("action.register", lang))}</a>'
         )
     if consent is not None and consent.access_token is not None:
-        actions.append(
-            '<form method="post" action="/orcid/disconnect">'
-            f'<input type="hidden" name="csrf" value="{escape(csrf_token)}">'
-            f'<button type="submit">{escape(text("action.disconnect", lang))}</button></form>'
-        )
+        for action, label in (
+            ("/orcid/resync", "action.resync"),
+            ("/orcid/resync?restore=1", "action.restore"),
+            ("/orcid/disconnect", "action.disconnect"),
+        ):
+            actions.append(
+                f'<form method="post" action="{escape(action)}">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf_token)}">'
+                f'<button type="submit">{escape(text(label, lang))}</button></form>'
+            )
     parts.append(f'<div class="actions">{"".join(actions)}</div>')
     return _document(lang, text("status.heading", lang), "".join(parts))
 
