@@ -211,3 +211,15 @@ def test_dead_letter_queues_keep_messages_14_days_and_raise_alarms(transformed: 
         dlq = resources[queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
         assert resources[dlq]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
         assert dlq in alarmed
+
+
+def test_the_nightly_run_is_at_two_in_copenhagen_with_retries_and_a_dead_letter_queue(
+    transformed: dict[str, Any],
+) -> None:
+    (schedule,) = _resources(transformed, "AWS::Scheduler::Schedule").values()
+    props = schedule["Properties"]
+
+    assert props["ScheduleExpression"] == "cron(0 2 * * ? *)"
+    assert props["ScheduleExpressionTimezone"] == "Europe/Copenhagen"
+    assert props["Target"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert "Arn" in str(props["Target"]["DeadLetterConfig"])

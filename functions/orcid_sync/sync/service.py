@@ -16,7 +16,7 @@ from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
 from orcid_sync.orcid.client import OrcidWorksClient
-from orcid_sync.orcid.errors import RecordUnavailable, TokenRevoked
+from orcid_sync.orcid.errors import OrcidError, RecordUnavailable, TokenRevoked, Transient
 from orcid_sync.orcid.work import Work, WorkNotSendable
 from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import content_hash
@@ -91,6 +91,15 @@ class SyncService:
                 "ORCID record takes no writes", extra={"person_id": job.person_id, "why": exc.reason}
             )
             return JobResult(job.person_id, runner.counts, problem=f"record {exc.reason}")
+        except Transient:
+            raise
+        except OrcidError as exc:
+            # A refusal that no retry can fix (a bug on our side, a token without the right scope):
+            # report it on the status page and in the logs instead of retrying into the dead-letter queue.
+            refusal = f"ORCID refused the sync: {exc.message}"
+            self._record(consent, runner.counts, None, refusal)
+            logger.error("ORCID refused the sync", extra={"person_id": job.person_id, "code": exc.error_code})
+            return JobResult(job.person_id, runner.counts, problem=refusal)
         if job.kind is JobKind.FULL:
             problem = runner.counts.problem_text()
             self._record(consent, runner.counts, on_orcid, problem)
