@@ -1,24 +1,29 @@
-"""`make demo`: the consent flow, scripted, on the local stack — and a check that it did what it should.
+"""`make demo`: the whole mission, scripted, on the local stack — and a check that it did what it should.
 
-Starts moto, the ORCID and Orbit stand-ins and the HTTP API on loopback; then researchers connect,
-decline, register a new iD, switch iD, disconnect, and an attacker replays a callback. Prints what
-happened and exits non-zero if anything differs from what should have happened.
+Researchers connect (one registers a new iD on the way, one declines), their Orbit outputs appear on
+their stand-in ORCID records, Orbit events create, correct and withdraw outputs, a confidential output
+never leaves, a researcher deletes a work on ORCID, another revokes access, an attacker replays a
+callback, and the nightly reconciliation runs. Then a report per researcher: what Orbit has, what ORCID
+has, what happened. Exits 1 if any ORCID record differs from what it should be.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
 
 import boto3
 
 from infra.local.browser import Browser
-from infra.local.stack import LocalStack
-from infra.orbit_standin.people import RESEARCHERS
-from orcid_sync.store.consents import ConsentStatus, ConsentStore
+from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
+from infra.orbit_standin.outputs import seed_outputs, to_ws
+from infra.orbit_standin.people import RESEARCHERS, Researcher
+from orcid_sync.orbit.eligibility import check_eligibility
+from orcid_sync.orbit.pure_json import publication_from_pure
+from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.work_links import WorkLinkStore
 
 
 @dataclass
@@ -40,114 +45,194 @@ class Report:
         return [what for what, ok in self.checks if not ok]
 
 
-def _sync_jobs(stack: LocalStack) -> Callable[[], list[dict[str, object]]]:
-    sqs = boto3.client("sqs")
-    url = stack.resources.queue_urls["SyncJobsQueue"]
-
-    def peek() -> list[dict[str, object]]:
-        answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
-        return [json.loads(message["Body"]) for message in answer.get("Messages", [])]
-
-    return peek
+def name(researcher: Researcher) -> str:
+    return f"{researcher.given_names} {researcher.family_names}"
 
 
-def run(stack: LocalStack, report: Report) -> None:
-    sofie, mads, freja = RESEARCHERS[0], RESEARCHERS[1], RESEARCHERS[2]
-    consents = ConsentStore(stack.resources.refs["ConsentsTable"])
-    orcid = stack.orcid.state
-    sofie_record = orcid.add_record("Sofie", "Kjær Nielsen", "sokn@dtu.dk", orcid="0000-0002-1825-0097")
-    sofie_second = orcid.add_record("Sofie", "Kjær", None)
-    report.say(
-        f"local stack: API {stack.base_url} · ORCID stand-in {stack.orcid_url} · Orbit {stack.orbit_url}"
-    )
+def on_orcid(stack: LocalStack, orcid: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for work in stack.orcid.api.works_of(orcid):
+        for external_id in work.document.external_ids:
+            if external_id.type == "source-work-id":
+                found[external_id.value] += 1
+    return found
 
-    report.step(
-        f"{sofie.given_names} {sofie.family_names} connects her existing ORCID iD {sofie_record.orcid}"
-    )
-    browser = Browser(stack).sign_in(sofie.uuid)
-    authorize_url = browser.connect()
-    report.say(f"Orbit sends her to ORCID: {authorize_url.split('?')[0]} (state: one-time, 256 bits)")
-    page = browser.open(browser.decide_on_orcid(authorize_url, sofie_record.orcid))
-    report.check("the result page says the record is connected", "is connected" in page.text)
-    consent = consents.get(sofie.uuid)
-    report.check(
-        "the consent is active for her iD, tokens stored encrypted",
-        consent is not None
-        and consent.status is ConsentStatus.ACTIVE
-        and consent.orcid == sofie_record.orcid
-        and consent.access_token is not None,
-    )
-    status = browser.status_json()
-    report.say(f"status: {status['symbol']} · {status['orcid']}")
-    report.check("the status page shows the working symbol", status["symbol"] == "working")
 
-    report.step(f"{mads.given_names} {mads.family_names} presses Deny on ORCID")
-    mads_browser = Browser(stack).sign_in(mads.uuid)
-    page = mads_browser.open(mads_browser.decide_on_orcid(mads_browser.connect(), sofie_second.orcid, "deny"))
-    report.check(
-        "he sees a friendly 'you declined' page (200)", page.status_code == 200 and "declined" in page.text
-    )
-    declined = consents.get(mads.uuid)
-    report.check(
-        "his decision is recorded as declined", declined is not None and declined.status.value == "declined"
-    )
-
-    report.step(f"{freja.given_names} {freja.family_names} has no ORCID iD and registers on the way")
-    freja_browser = Browser(stack).sign_in(freja.uuid)
-    register_url = freja_browser.connect(register="1")
-    prefill = {
-        k: v[0] for k, v in parse_qs(urlsplit(register_url).query).items() if k in ("given_names", "email")
+def titles(stack: LocalStack, orcid: str) -> dict[str, str]:
+    return {
+        external_id.value: work.document.title
+        for work in stack.orcid.api.works_of(orcid)
+        for external_id in work.document.external_ids
+        if external_id.type == "source-work-id"
     }
-    report.say(f"ORCID's registration form is prefilled from Orbit: {prefill}")
-    report.check("the form is prefilled with her name and e-mail", prefill.get("email") == freja.email)
-    page = freja_browser.open(freja_browser.decide_on_orcid(register_url, orcid=None))
-    freja_consent = consents.get(freja.uuid)
+
+
+def wanted(stack: LocalStack, person: str) -> dict[str, str]:
+    """What Orbit says should be on the person's record: eligible outputs they author → title."""
+    result = {}
+    for output in stack.orbit.outputs_of(person):
+        publication = publication_from_pure(to_ws(output))
+        if check_eligibility(publication).eligible:
+            result[output.uuid] = publication.title or ""
+    return result
+
+
+def send_event(stack: LocalStack, kind: str, uuid: str, version: int) -> None:
+    body = json.dumps({"type": f"researchoutput.{kind}", "uuid": uuid, "version": version})
+    boto3.client("sqs").send_message(
+        QueueUrl=stack.resources.queue_urls["OrbitEventsQueue"], MessageBody=body
+    )
+
+
+def run(stack: LocalStack, report: Report) -> dict[str, str]:
+    """The scripted story. Returns person uuid → ORCID iD of everyone who connected."""
+    sofie, mads, freja, jonas = RESEARCHERS
+    outputs = seed_outputs(RESEARCHERS, per_researcher=12)
+    for output in outputs:
+        stack.orbit.put_output(output)
+    kinds = Counter(f"{o.group}/{o.subtype}" for o in outputs)
+    report.say(f"local stack: API {stack.base_url} · ORCID {stack.orcid_url} · Orbit {stack.orbit_url}")
+    report.say(f"Orbit holds {len(outputs)} outputs of {len(kinds)} types by {len(RESEARCHERS)} researchers")
+    orcid_ids: dict[str, str] = {}
+    state = stack.orcid.state
+
+    report.step(f"{name(sofie)} connects her existing ORCID iD")
+    sofie_record = state.add_record(
+        sofie.given_names, sofie.family_names, sofie.email, orcid="0000-0002-1825-0097"
+    )
+    sofie_browser = Browser(stack).sign_in(sofie.uuid)
+    page = sofie_browser.connect_fully(sofie_record.orcid)
+    report.check("ORCID consent page → result page says connected", "is connected" in page.text)
+    orcid_ids[sofie.uuid] = sofie_record.orcid
+
+    report.step(f"{name(mads)} presses Deny on ORCID")
+    mads_browser = Browser(stack).sign_in(mads.uuid)
+    mads_record = state.add_record(mads.given_names, mads.family_names, mads.email)
+    page = mads_browser.open(mads_browser.decide_on_orcid(mads_browser.connect(), mads_record.orcid, "deny"))
+    report.check("a friendly 'you declined' page, nothing stored", "You declined" in page.text)
+
+    report.step(f"{name(freja)} has no ORCID iD and creates one on the way (registration form prefilled)")
+    freja_browser = Browser(stack).sign_in(freja.uuid)
+    page = freja_browser.open(freja_browser.decide_on_orcid(freja_browser.connect(register="1"), orcid=None))
+    freja_consent = ConsentStore(stack.resources.refs["ConsentsTable"]).get(freja.uuid)
     report.check(
         "her new iD is connected in the same visit", freja_consent is not None and bool(freja_consent.orcid)
     )
-    if freja_consent is not None:
-        report.say(f"new ORCID iD: {freja_consent.orcid}")
+    if freja_consent and freja_consent.orcid:
+        orcid_ids[freja.uuid] = freja_consent.orcid
 
-    report.step("an attacker replays Sofie's callback URL from another browser")
-    callback = browser.decide_on_orcid(browser.connect(), sofie_record.orcid)
-    browser.open(callback)
-    replay = Browser(stack).open(callback)
-    report.check(f"refused with a clear page ({replay.status_code})", replay.status_code == 400)
+    report.step(f"{name(jonas)} connects too")
+    jonas_record = state.add_record(jonas.given_names, jonas.family_names, None)
+    Browser(stack).sign_in(jonas.uuid).connect_fully(jonas_record.orcid)
+    orcid_ids[jonas.uuid] = jonas_record.orcid
 
-    report.step(f"Sofie switches to her other iD {sofie_second.orcid}")
-    page = browser.connect_fully(sofie_second.orcid)
-    switched = consents.get(sofie.uuid)
-    old_grants = [g for g in orcid.tokens.values() if g.orcid == sofie_record.orcid]
-    report.check(
-        "the consent now names the new iD", switched is not None and switched.orcid == sofie_second.orcid
+    report.step("the first full syncs run (the queue drains)")
+    drained = stack.drain()
+    report.say(f"{drained.invocations} worker invocations, {drained.messages} jobs")
+    for person, orcid in orcid_ids.items():
+        researcher = stack.orbit.researchers[person]
+        report.check(
+            f"{name(researcher)}: ORCID shows exactly the {len(wanted(stack, person))} eligible outputs",
+            set(on_orcid(stack, orcid)) == set(wanted(stack, person)),
+        )
+    status = sofie_browser.status_json()
+    sync = status.get("sync") or {}
+    report.say(f"Sofie's status: {status['symbol']} · {sync}")
+    report.check("her status page shows the counts", isinstance(sync, dict) and sync.get("on_orcid", 0) > 0)
+
+    report.step("Orbit events: Sofie adds a paper, corrects a title, and an output is withdrawn")
+    new = stack.orbit.put_output(
+        outputs[0].changed(
+            uuid="7d6f0f1e-6a39-4f43-9a53-3c1f7c0e0a01",
+            title_en="A new DTU paper on wind wakes",
+            doi="https://doi.org/10.11581/dtu.wind-wakes-2026",
+        )
     )
-    report.check("the token for the old iD was revoked at ORCID", all(g.revoked for g in old_grants))
-
-    report.step("Freja disconnects from her status page")
-    answer = freja_browser.disconnect()
-    after = consents.get(freja.uuid)
+    send_event(stack, "created", new.uuid, new.version)
+    corrected = next(o for o in outputs if o.uuid in wanted(stack, sofie.uuid) and o.uuid != new.uuid)
+    corrected = stack.orbit.change_output(corrected.uuid, title_en="Corrected: " + (corrected.title_en or ""))
+    send_event(stack, "updated", corrected.uuid, corrected.version)
+    withdrawn = next(
+        o for o in outputs if o.uuid in wanted(stack, sofie.uuid) and o.uuid not in (new.uuid, corrected.uuid)
+    )
+    withdrawn = stack.orbit.change_output(withdrawn.uuid, confidential=True)
+    send_event(stack, "updated", withdrawn.uuid, withdrawn.version)
+    stack.drain()
+    sofie_titles = titles(stack, sofie_record.orcid)
+    report.check("the new paper appears on ORCID", new.uuid in sofie_titles)
     report.check(
-        "disconnected (200), tokens forgotten",
-        answer.status_code == 200 and after is not None and after.access_token is None,
+        "the correction shows on ORCID", sofie_titles.get(corrected.uuid, "").startswith("Corrected: ")
     )
     report.check(
-        "her token was revoked at ORCID",
-        all(g.revoked for g in orcid.tokens.values() if freja_consent and g.orcid == freja_consent.orcid),
+        "the withdrawn (now confidential) output is gone from ORCID", withdrawn.uuid not in sofie_titles
     )
-    report.check("her status now shows the paused symbol", freja_browser.status_json()["symbol"] == "paused")
+    confidential = [o.uuid for o in outputs if o.confidential]
+    report.check(
+        f"none of the {len(confidential)} confidential outputs ever reached ORCID",
+        not any(uuid in on_orcid(stack, orcid) for orcid in orcid_ids.values() for uuid in confidential),
+    )
 
-    report.step("first full syncs waiting on the sync-jobs queue (their worker comes with the sync issue)")
-    jobs = _sync_jobs(stack)()
-    for job in jobs:
-        report.say(f"{job['kind']} sync for {job['person_id']} ({job['reason']})")
-    report.check("one first-sync job per connection", len(jobs) >= 3)
+    report.step("Jonas deletes a work on orcid.org; Freja removes DTU as a trusted organization")
+    links = WorkLinkStore(stack.resources.refs["WorkLinksTable"])
+    jonas_links = links.of_person(jonas.uuid)
+    deleted_pid, deleted_link = next(iter(sorted(jonas_links.items())))
+    stack.orcid.api.delete_as_researcher(jonas_record.orcid, deleted_link.put_code or 0)
+    state.revoke_by_user(orcid_ids[freja.uuid], LOCAL_CLIENT_ID)
+
+    report.step("an attacker replays Sofie's callback URL")
+    callback = sofie_browser.decide_on_orcid(sofie_browser.connect(), sofie_record.orcid)
+    sofie_browser.open(callback)
+    report.check("refused with a clear 400 page", Browser(stack).open(callback).status_code == 400)
+
+    report.step("the nightly reconciliation runs (EventBridge Scheduler's target, invoked now)")
+    result = stack.invoke("NightlyFunction", {"source": "aws.scheduler"})
+    stack.drain()
+    report.say(f"queued {result['jobs']} reconcile jobs for the night of {result['night']}")
+    report.check(
+        "Jonas's deleted work is not pushed again", deleted_pid not in on_orcid(stack, jonas_record.orcid)
+    )
+    report.check("Freja's status shows paused (revoked)", freja_browser.status_json()["symbol"] == "paused")
+    return orcid_ids
+
+
+def summary(stack: LocalStack, orcid_ids: dict[str, str], report: Report) -> None:
+    report.step("per researcher: what Orbit has, what ORCID has, what happened")
+    consents = ConsentStore(stack.resources.refs["ConsentsTable"])
+    links = WorkLinkStore(stack.resources.refs["WorkLinksTable"])
+    for researcher in RESEARCHERS:
+        person = researcher.uuid
+        consent = consents.get(person)
+        in_orbit = stack.orbit.outputs_of(person)
+        eligible = wanted(stack, person)
+        orcid = orcid_ids.get(person)
+        there = on_orcid(stack, orcid) if orcid else Counter()
+        states = Counter(link.state.value for link in links.of_person(person).values())
+        consent_state = consent.status.value if consent else "none"
+        report.say(
+            f"{name(researcher):22} Orbit {len(in_orbit):2} outputs, {len(eligible):2} eligible · "
+            f"ORCID {sum(there.values()):2} works · consent {consent_state:12} · links {dict(states)}"
+        )
+        if orcid is None:
+            continue
+        # Works the researcher removed stay removed; an output that duplicates another's DOI is not pushed.
+        held_back = ("removed_by_researcher", "duplicate_of")
+        removed = {pid for pid, link in links.of_person(person).items() if link.state.value in held_back}
+        revoked = consent is not None and consent.status.value == "revoked"
+        expected = set(eligible) - removed
+        if not revoked:  # a revoked researcher's record is frozen as it was
+            report.check(
+                f"{name(researcher)}'s ORCID record is exactly what Orbit says it should be",
+                set(there) == expected and all(count == 1 for count in there.values()),
+            )
 
 
 def main() -> int:
     report = Report()
-    print("Orbit → ORCID sync · local demo of the consent flow")
-    with LocalStack(parameters={"LogLevel": "WARNING"}) as stack:
-        run(stack, report)
+    print("Orbit → ORCID sync · local demo")
+    with LocalStack(parameters={"LogLevel": "ERROR"}) as stack:
+        orcid_ids = run(stack, report)
+        summary(stack, orcid_ids, report)
+        print(f"\n    stand-in ORCID records: {stack.orcid_url}/records/<iD>")
     passed = len(report.checks) - len(report.failed)
     print(f"\n{passed} of {len(report.checks)} checks passed.")
     if report.failed:
