@@ -121,7 +121,7 @@ class LocalStack:
             else:
                 os.environ[key] = value
         self._saved_env.clear()
-        _reset_function_caches()
+        reset_function_caches()
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -150,7 +150,7 @@ class LocalStack:
                 "AWS_REGION": REGION,
             }
         )
-        _reset_function_caches()
+        reset_function_caches()
 
     def _parameter_values(self) -> dict[str, str]:
         values = {
@@ -218,7 +218,7 @@ class LocalStack:
             merged.update(env)
         # All handlers share this process, so they share one environment (the template gives them one).
         self._set_env(merged)
-        _reset_function_caches()
+        reset_function_caches()
 
     def _local_pages(self, request: Request) -> Response | None:
         """Stands in for DTU's sign-in: pick a researcher, get a session cookie."""
@@ -266,7 +266,7 @@ def _wsgi(dispatch: Callable[[Request], Response | None]) -> Callable[..., Itera
     return app
 
 
-def _reset_function_caches() -> None:
+def reset_function_caches() -> None:
     """Handlers cache settings and clients per execution environment; a new stack is a new environment."""
     from aws_lambda_powertools.utilities import parameters
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
-from infra.local.stack import LocalStack
+from infra.local.stack import LocalStack, reset_function_caches
 from orcid_sync.store.consents import ConsentStatus, ConsentStore
 from orcid_sync.store.work_links import LinkState, WorkLinkStore
 from orcid_sync.sync import apply
@@ -233,3 +234,27 @@ def test_malformed_events_are_kept_with_their_reason_and_do_not_block_the_batch(
     assert len(reasons) == 2
     assert "not JSON" in reasons[1] or "not JSON" in reasons[0]
     assert any("uuid" in reason for reason in reasons)
+
+
+@pytest.fixture
+def pure_api_shape(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Orbit granted the newer Pure API instead of WS 5.24 (a deployment setting)."""
+    monkeypatch.setenv("ORBIT_API_SHAPE", "pure-api")
+    reset_function_caches()
+    yield
+    monkeypatch.undo()
+    reset_function_caches()
+
+
+def test_the_newer_pure_api_shape_syncs_the_same(stack: LocalStack, pure_api_shape: None) -> None:
+    researcher = new_researcher(stack, "Karen", "Blixen")
+    early = stack.orbit.put_output(article(researcher, title="Read through dependents and search"))
+    connected = connect(stack, researcher)
+    stack.drain()  # the first full sync reads the person's outputs the Pure API way
+    later = stack.orbit.put_output(article(researcher, title="Read by uuid"))
+
+    send_event(stack, "created", later.uuid, 1)
+    stack.drain()
+
+    assert sources_on_orcid(stack, connected.orcid) == {early.uuid: 1, later.uuid: 1}
+    assert stack.orbit.calls.get("api_search", 0) >= 1 and stack.orbit.calls.get("api_output", 0) >= 1

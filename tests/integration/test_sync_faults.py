@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from infra.local.queues import DrainReport, QueueConsumer
-from infra.local.stack import LocalStack, _reset_function_caches
+from infra.local.stack import LocalStack, reset_function_caches
 from infra.orbit_standin.outputs import ResearchOutput, to_ws
 from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.pure_json import publication_from_pure
@@ -46,7 +46,7 @@ def fast_failures(stack: LocalStack) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("ORCID_READ_TIMEOUT_SECONDS", "ORCID_RETRY_BASE_DELAY_SECONDS")}
     os.environ["ORCID_READ_TIMEOUT_SECONDS"] = "0.3"
     os.environ["ORCID_RETRY_BASE_DELAY_SECONDS"] = "0.01"
-    _reset_function_caches()
+    reset_function_caches()
     yield
     for key, value in saved.items():
         if value is None:
@@ -56,7 +56,7 @@ def fast_failures(stack: LocalStack) -> Iterator[None]:
     faults = stack.orcid.api.faults
     faults.error_rate, faults.timeout_rate, faults.hold_seconds = 0.0, 0.0, 0.0
     stack.queues.before_invoke = None
-    _reset_function_caches()
+    reset_function_caches()
 
 
 def expected_on_orcid(stack: LocalStack, person: str) -> dict[str, str]:
