@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo clean fmt
+.PHONY: install test lint demo run clean fmt browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -31,6 +31,15 @@ fmt: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m infra.local.demo
+
+run: $(STAMP)
+	$(BIN)/python -m infra.local.run
+
+# Debian's Chromium for the browser test (tests/e2e); the test skips with a reason when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+	  || echo "chromium could not be installed here; the browser test will be skipped"; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

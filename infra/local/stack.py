@@ -4,21 +4,21 @@ and the HTTP API serving the real handlers — all on loopback, in one process.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.wrappers import Request, Response
 
 from infra.local.aws_resources import ACCOUNT, REGION, CreatedResources, create_resources
-from infra.local.http_api import SIGN_IN_COOKIE, FunctionSpec, HttpApiEmulator, LocalContext, load_handler
+from infra.local.console import LocalConsole
+from infra.local.http_api import FunctionSpec, HttpApiEmulator, LocalContext, load_handler
 from infra.local.queues import DrainReport, QueueRunner, queue_consumers
 from infra.local.serving import RunningServer, serve
 from infra.local.template import (
@@ -50,6 +50,10 @@ LOCAL_PARAMETERS = {
 class LocalStack:
     template_path: Any = TEMPLATE_PATH
     http_port: int = 0
+    # `make run` says localhost (what people type); tests keep 127.0.0.1.
+    public_host: str = "127.0.0.1"
+    # moto's state is per process and outlives a stopped stack: each stack gets its own resource names.
+    resource_prefix: str = field(default_factory=lambda: _next_prefix())
     parameters: Mapping[str, str] = field(default_factory=dict)
     template: dict[str, Any] = field(init=False)
     orcid: OrcidStandIn = field(init=False)
@@ -63,7 +67,8 @@ class LocalStack:
 
     @property
     def base_url(self) -> str:
-        return self._servers[-1].base_url
+        """Where a browser reaches the API: the host name matters, as cookies are per host."""
+        return f"http://{self.public_host}:{self._servers[-1].server.port}"
 
     @property
     def orcid_url(self) -> str:
@@ -76,7 +81,7 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.template = load_template(self.template_path)
         self._start_moto()
-        self.resources = create_resources(self.template)
+        self.resources = create_resources(self.template, prefix=self.resource_prefix)
         params = self._parameter_values()
         self._create_secrets(params)
         self.orcid = OrcidStandIn()
@@ -84,13 +89,21 @@ class LocalStack:
         self._servers.append(serve(self.orcid))
         self._servers.append(serve(_wsgi(self.orbit.dispatch)))
         api = self._http_api()
-        http = serve(_wsgi(_first_answer([api.dispatch, self._local_pages])), port=self.http_port)
+        console = LocalConsole(
+            self.orbit,
+            self.resources.refs["ConsentsTable"],
+            self.resources.queue_urls["OrbitEventsQueue"],
+            lambda: self.orcid_url,
+            lambda: self.invoke("NightlyFunction", {"source": "local.console"}),
+        )
+        http = serve(_wsgi(_first_answer([api.dispatch, console.dispatch])), port=self.http_port)
         self._servers.append(http)
+        public_url = f"http://{self.public_host}:{http.server.port}"
         self.orcid.oauth.register_client(
-            LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, (f"{http.base_url}/orcid/callback",)
+            LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, (f"{public_url}/orcid/callback",)
         )
         # Parameters whose local values are the stand-ins' addresses, known only once they listen.
-        params.update({"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": http.base_url})
+        params.update({"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": public_url})
         self._configure_functions(params)
         self.queues = QueueRunner(
             queue_consumers(self.template, self.resources.queue_urls, self.resources.attributes),
@@ -164,8 +177,14 @@ class LocalStack:
 
     def _create_secrets(self, params: Mapping[str, str]) -> None:
         secrets = boto3.client("secretsmanager", region_name=REGION)
-        secrets.create_secret(Name=params["OrcidClientSecretName"], SecretString=LOCAL_CLIENT_SECRET)
-        secrets.create_secret(Name=params["OrbitApiKeyName"], SecretString=LOCAL_ORBIT_API_KEY)
+        for name, value in (
+            (params["OrcidClientSecretName"], LOCAL_CLIENT_SECRET),
+            (params["OrbitApiKeyName"], LOCAL_ORBIT_API_KEY),
+        ):
+            try:
+                secrets.create_secret(Name=name, SecretString=value)
+            except secrets.exceptions.ResourceExistsException:
+                secrets.put_secret_value(SecretId=name, SecretString=value)
 
     def _functions(self) -> dict[str, FunctionSpec]:
         return {
@@ -220,27 +239,13 @@ class LocalStack:
         self._set_env(merged)
         reset_function_caches()
 
-    def _local_pages(self, request: Request) -> Response | None:
-        """Stands in for DTU's sign-in: pick a researcher, get a session cookie."""
-        if request.path == "/":
-            items = "".join(
-                f'<li><a href="/local/sign-in?{urlencode({"person": r.uuid})}">'
-                f"{escape(r.given_names)} {escape(r.family_names)}</a> ({escape(r.department)})</li>"
-                for r in self.orbit.researchers.values()
-            )
-            html = (
-                '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local stack</title></head>'
-                f"<body><main><h1>DTU sign-in (local stand-in)</h1><ul>{items}</ul></main></body></html>"
-            )
-            return Response(html, content_type="text/html; charset=utf-8")
-        if request.path == "/local/sign-in":
-            person = request.args.get("person", "")
-            if person not in self.orbit.researchers:
-                return Response("Unknown researcher", status=400)
-            response = Response(status=302, headers={"Location": "/orcid/status"})
-            response.set_cookie(SIGN_IN_COOKIE, person, httponly=True, samesite="Lax")
-            return response
-        return None
+
+_stacks = itertools.count()
+
+
+def _next_prefix() -> str:
+    number = next(_stacks)
+    return "local" if number == 0 else f"local{number}"
 
 
 def _first_answer(

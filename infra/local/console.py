@@ -1,0 +1,220 @@
+"""The local stack's own pages: DTU sign-in (a stand-in), the Orbit profile with its ORCID button,
+and buttons that change outputs in the Orbit stand-in (sending Orbit's events) or run the nightly job.
+
+Not part of the deployed system: on AWS, DTU's login and the real Orbit play these parts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from infra.local.http_api import SIGN_IN_COOKIE
+from infra.orbit_standin.app import OrbitStandIn
+from infra.orbit_standin.outputs import Author, ResearchOutput, to_ws
+from orcid_sync.orbit.eligibility import check_eligibility
+from orcid_sync.orbit.pure_json import publication_from_pure
+from orcid_sync.store.consents import ConsentStore
+
+STYLE = (
+    "body{font-family:system-ui,Arial,sans-serif;margin:0;color:#1a1a1a;line-height:1.5}"
+    "header{background:#990000;color:#fff;padding:.6rem 1rem}header a{color:#fff}"
+    "main{max-width:56rem;margin:1.5rem auto;padding:0 1rem}"
+    "table{border-collapse:collapse;width:100%}"
+    "td,th{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}"
+    "button,.button{font:inherit;padding:.3rem .7rem;border:2px solid #00437a;background:#fff;color:#00437a;"
+    "border-radius:.3rem;cursor:pointer;text-decoration:none;display:inline-block;margin:.1rem}"
+    ".primary{background:#00437a;color:#fff}form{display:inline}.note{background:#eef6ee;padding:.5rem}"
+    "a:focus,button:focus{outline:3px solid #f0a500;outline-offset:2px}"
+)
+
+
+class LocalConsole:
+    def __init__(
+        self,
+        orbit: OrbitStandIn,
+        consents_table: str,
+        orbit_events_url: str,
+        orcid_url: Callable[[], str],
+        run_nightly: Callable[[], Any],
+    ) -> None:
+        self._orbit = orbit
+        self._consents = ConsentStore(consents_table)
+        self._events_url = orbit_events_url
+        self._orcid_url = orcid_url
+        self._run_nightly = run_nightly
+        self._routes = Map(
+            [
+                Rule("/", endpoint="landing", methods=["GET"]),
+                Rule("/local/sign-in", endpoint="sign_in", methods=["GET"]),
+                Rule("/local/sign-out", endpoint="sign_out", methods=["GET"]),
+                Rule("/local/nightly", endpoint="nightly", methods=["POST"]),
+                Rule("/orbit/profile", endpoint="profile", methods=["GET"]),
+                Rule("/orbit/outputs", endpoint="new_output", methods=["POST"]),
+                Rule("/orbit/outputs/<uuid>/<action>", endpoint="change_output", methods=["POST"]),
+            ]
+        )
+
+    def dispatch(self, request: Request) -> Response | None:
+        try:
+            endpoint, values = self._routes.bind_to_environ(request.environ).match()
+        except HTTPException:
+            return None
+        response: Response = getattr(self, str(endpoint))(request, **values)
+        return response
+
+    # --- pages ------------------------------------------------------------------------------------
+    def landing(self, request: Request) -> Response:
+        rows = "".join(
+            f"<li><a class='button' href='/local/sign-in?{urlencode({'person': r.uuid})}'>"
+            f"Sign in as {escape(r.given_names)} {escape(r.family_names)}</a> {escape(r.department)}</li>"
+            for r in self._orbit.researchers.values()
+        )
+        body = (
+            "<h1>DTU sign-in (local stand-in)</h1>"
+            "<p>Pick a demo researcher. On AWS, DTU's login does this.</p>"
+            f"<ul>{rows}</ul>"
+        )
+        return _page("Sign in", body)
+
+    def sign_in(self, request: Request) -> Response:
+        person = request.args.get("person", "")
+        if person not in self._orbit.researchers:
+            return _page("Unknown researcher", "<p>No such demo researcher.</p>", 400)
+        response = Response(status=302, headers={"Location": "/orbit/profile"})
+        response.set_cookie(SIGN_IN_COOKIE, person, httponly=True, samesite="Lax")
+        return response
+
+    def sign_out(self, request: Request) -> Response:
+        response = Response(status=302, headers={"Location": "/"})
+        response.delete_cookie(SIGN_IN_COOKIE)
+        return response
+
+    def profile(self, request: Request) -> Response:
+        person = request.cookies.get(SIGN_IN_COOKIE, "")
+        researcher = self._orbit.researchers.get(person)
+        if researcher is None:
+            return Response(status=302, headers={"Location": "/"})
+        consent = self._consents.get(person)
+        orcid_part = (
+            f"<p>ORCID iD: <a href='{escape(self._orcid_url())}/records/{escape(consent.orcid or '')}'>"
+            f"{escape(consent.orcid or '')}</a> ({escape(consent.status.value)})</p>"
+            if consent is not None and consent.orcid
+            else "<p>No ORCID iD linked yet.</p>"
+        )
+        buttons = (
+            "<p><a class='button primary' id='authorize-export' href='/orcid/connect'>"
+            "Authorize export of content to ORCID</a> "
+            "<a class='button' href='/orcid/connect?register=1'>Create an ORCID iD</a> "
+            "<a class='button' id='orcid-status' href='/orcid/status'>See your ORCID status</a></p>"
+        )
+        rows = []
+        for output in sorted(self._orbit.outputs_of(person), key=lambda o: o.title_en or ""):
+            eligibility = check_eligibility(publication_from_pure(to_ws(output)))
+            verdict = "goes to ORCID" if eligibility.eligible else f"stays in Orbit: {eligibility.reason}"
+            actions = "".join(
+                f"<form method='post' action='/orbit/outputs/{escape(output.uuid)}/{action}'>"
+                f"<button type='submit'>{label}</button></form>"
+                for action, label in (
+                    ("correct", "Correct title"),
+                    ("withdraw", "Make confidential"),
+                    ("publish", "Make public"),
+                    ("delete", "Delete"),
+                )
+            )
+            rows.append(
+                f"<tr><td>{escape(output.title_en or output.title_da or '')}</td>"
+                f"<td>{escape(output.group)}/{escape(output.subtype)}</td><td>{escape(verdict)}</td>"
+                f"<td>{actions}</td></tr>"
+            )
+        notice = escape(request.args.get("notice", ""))
+        body = (
+            f"<h1>{escape(researcher.given_names)} {escape(researcher.family_names)}</h1>"
+            + (f"<p class='note' role='status'>{notice}</p>" if notice else "")
+            + f"<p>{escape(researcher.department)}</p>{orcid_part}{buttons}"
+            "<h2>Research outputs in Orbit</h2>"
+            "<form method='post' action='/orbit/outputs'>"
+            "<button type='submit'>Add a new output</button></form> "
+            "<form method='post' action='/local/nightly'>"
+            "<button type='submit'>Run the nightly job now</button>"
+            "</form><table><thead><tr><th scope='col'>Title</th><th scope='col'>Type</th>"
+            "<th scope='col'>ORCID</th><th scope='col'>Change in Orbit</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        return _page("Orbit profile", body)
+
+    # --- actions: change Orbit, then send Orbit's event ---------------------------------------------
+    def new_output(self, request: Request) -> Response:
+        person = request.cookies.get(SIGN_IN_COOKIE, "")
+        researcher = self._orbit.researchers.get(person)
+        if researcher is None:
+            return Response(status=302, headers={"Location": "/"})
+        output_uuid = str(uuid.uuid4())
+        output = self._orbit.put_output(
+            ResearchOutput(
+                uuid=output_uuid,
+                group="contributiontojournal",
+                subtype="article",
+                title_en=f"A new article by {researcher.family_names}",
+                year=2026,
+                month=11,
+                authors=(Author(person, researcher.given_names, researcher.family_names),),
+                doi=f"10.11581/dtu.{output_uuid[:8]}",
+                journal_title="Wind Energy",
+                issn="1095-4244",
+            )
+        )
+        self._event("created", output)
+        return _back("A new output was created in Orbit; its event is on the queue.")
+
+    def change_output(self, request: Request, uuid: str, action: str) -> Response:
+        output = self._orbit.outputs.get(uuid)
+        if output is None:
+            return _back("That output no longer exists.")
+        if action == "delete":
+            self._orbit.delete_output(uuid)
+            self._event("deleted", output.changed())
+            return _back("The output was deleted in Orbit.")
+        changes: dict[str, dict[str, Any]] = {
+            "correct": {"title_en": f"{output.title_en or ''} (corrected)"},
+            "withdraw": {"confidential": True},
+            "publish": {"confidential": False, "workflow": "approved", "visibility": "FREE"},
+        }
+        if action not in changes:
+            return _page("Unknown action", "<p>No such action.</p>", 400)
+        self._event("updated", self._orbit.change_output(uuid, **changes[action]))
+        return _back(f"Orbit saved the change ({action}); its event is on the queue.")
+
+    def nightly(self, request: Request) -> Response:
+        result = self._run_nightly()
+        return _back(f"The nightly job queued {result['jobs']} reconcile jobs.")
+
+    def _event(self, kind: str, output: ResearchOutput) -> None:
+        body = {"type": f"researchoutput.{kind}", "uuid": output.uuid, "version": output.version}
+        boto3.client("sqs").send_message(QueueUrl=self._events_url, MessageBody=json.dumps(body))
+
+
+def _back(notice: str) -> Response:
+    return Response(status=303, headers={"Location": "/orbit/profile?" + urlencode({"notice": notice})})
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    html = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)} · DTU Orbit (local)</title>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{STYLE}</style>"
+        "</head><body><header><strong>DTU Orbit</strong> · local stack · <a href='/'>switch researcher</a>"
+        f"</header><main>{body}</main></body></html>"
+    )
+    return Response(
+        html, status=status, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
