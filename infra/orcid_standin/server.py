@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from infra.orcid_standin.oauth import OAuthStandIn
 from infra.orcid_standin.state import StandInState
 
 Dispatcher = Callable[[Request], Response | None]
+_ORCID_PATH = re.compile(r"^/\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
 @dataclass
@@ -28,7 +30,13 @@ class OrcidStandIn:
         self.oauth = OAuthStandIn(self.state)
         self.api = MemberApiStandIn(self.state, speedup=self.speedup)
         # OAuth first, then the member API (and its read-only record pages); the first that answers wins.
-        self.parts[:0] = [self.oauth.dispatch, self.api.dispatch]
+        self.parts[:0] = [self.oauth.dispatch, self.api.dispatch, self._public_record]
+
+    def _public_record(self, request: Request) -> Response | None:
+        """`/{iD}` as on orcid.org: the record's public page (the member API's read-only page)."""
+        if not _ORCID_PATH.match(request.path):
+            return None
+        return Response(status=302, headers={"Location": f"/records{request.path}"})
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)

@@ -80,3 +80,10 @@ def test_a_researcher_connects_in_the_browser_and_sees_the_synced_works(
     OUTPUT.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(OUTPUT / "status.png"), full_page=True)
     assert (OUTPUT / "status.png").stat().st_size > 0
+
+    p.get_by_role("link", name=record.orcid).click()  # the iD links to the (stand-in) ORCID record
+    p.wait_for_url(f"**/records/{record.orcid}")
+    titles = [work.document.title for work in stack.orcid.api.works_of(record.orcid)]
+    record_text = p.inner_text("body")
+    assert titles and all(title in record_text for title in titles)
+    p.screenshot(path=str(OUTPUT / "orcid-record.png"), full_page=True)

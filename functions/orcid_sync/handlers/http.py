@@ -190,7 +190,8 @@ def status() -> Response[Any]:
             headers={"Cache-Control": "no-store"},
         )
     csrf = _cookie_value(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    body = status_page(view, _lang(), csrf, CONNECT_PATH, CONNECT_PATH + "?register=1")
+    site = get_settings().orcid_oauth_base  # the public record lives on the same host as OAuth
+    body = status_page(view, _lang(), csrf, CONNECT_PATH, CONNECT_PATH + "?register=1", site)
     return _html(HTTPStatus.OK, body, [_cookie(CSRF_COOKIE, csrf, "/orcid", 3600, SameSite.STRICT_MODE)])
 
 

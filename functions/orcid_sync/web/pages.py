@@ -71,7 +71,14 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
 
 
-def status_page(view: StatusView, lang: Lang, csrf_token: str, connect_href: str, register_href: str) -> str:
+def status_page(
+    view: StatusView,
+    lang: Lang,
+    csrf_token: str,
+    connect_href: str,
+    register_href: str,
+    orcid_site: str = "https://orcid.org",
+) -> str:
     consent = view.consent
     symbol = view.symbol
     parts = [
@@ -83,7 +90,7 @@ def status_page(view: StatusView, lang: Lang, csrf_token: str, connect_href: str
     else:
         rows = []
         if consent.orcid:
-            url = f"https://orcid.org/{consent.orcid}"
+            url = f"{orcid_site.rstrip('/')}/{consent.orcid}"
             rows.append((text("status.orcid", lang), f'<a href="{escape(url)}">{escape(url)}</a>'))
         rows.append((text("status.state", lang), escape(text("consent." + consent.status.value, lang))))
         rows.append((text("status.since", lang), escape(_when(consent.changed_at))))
