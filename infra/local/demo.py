@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 import boto3
 
 from infra.local.browser import Browser
+from infra.local.records import sources_on_orcid, titles_on_orcid, wanted_on_orcid
 from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
-from infra.orbit_standin.outputs import seed_outputs, to_ws
+from infra.orbit_standin.outputs import seed_outputs
 from infra.orbit_standin.people import RESEARCHERS, Researcher
-from orcid_sync.orbit.eligibility import check_eligibility
-from orcid_sync.orbit.pure_json import publication_from_pure
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
 
@@ -47,34 +46,6 @@ class Report:
 
 def name(researcher: Researcher) -> str:
     return f"{researcher.given_names} {researcher.family_names}"
-
-
-def on_orcid(stack: LocalStack, orcid: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for work in stack.orcid.api.works_of(orcid):
-        for external_id in work.document.external_ids:
-            if external_id.type == "source-work-id":
-                found[external_id.value] += 1
-    return found
-
-
-def titles(stack: LocalStack, orcid: str) -> dict[str, str]:
-    return {
-        external_id.value: work.document.title
-        for work in stack.orcid.api.works_of(orcid)
-        for external_id in work.document.external_ids
-        if external_id.type == "source-work-id"
-    }
-
-
-def wanted(stack: LocalStack, person: str) -> dict[str, str]:
-    """What Orbit says should be on the person's record: eligible outputs they author → title."""
-    result = {}
-    for output in stack.orbit.outputs_of(person):
-        publication = publication_from_pure(to_ws(output))
-        if check_eligibility(publication).eligible:
-            result[output.uuid] = publication.title or ""
-    return result
 
 
 def send_event(stack: LocalStack, kind: str, uuid: str, version: int) -> None:
@@ -130,10 +101,10 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     drained = stack.drain()
     report.say(f"{drained.invocations} worker invocations, {drained.messages} jobs")
     for person, orcid in orcid_ids.items():
-        researcher = stack.orbit.researchers[person]
+        researcher, eligible = stack.orbit.researchers[person], wanted_on_orcid(stack, person)
         report.check(
-            f"{name(researcher)}: ORCID shows exactly the {len(wanted(stack, person))} eligible outputs",
-            set(on_orcid(stack, orcid)) == set(wanted(stack, person)),
+            f"{name(researcher)}: ORCID shows exactly the {len(eligible)} eligible outputs",
+            set(sources_on_orcid(stack, orcid)) == set(eligible),
         )
     status = sofie_browser.status_json()
     sync = status.get("sync") or {}
@@ -149,16 +120,20 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
         )
     )
     send_event(stack, "created", new.uuid, new.version)
-    corrected = next(o for o in outputs if o.uuid in wanted(stack, sofie.uuid) and o.uuid != new.uuid)
+    corrected = next(
+        o for o in outputs if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid != new.uuid
+    )
     corrected = stack.orbit.change_output(corrected.uuid, title_en="Corrected: " + (corrected.title_en or ""))
     send_event(stack, "updated", corrected.uuid, corrected.version)
     withdrawn = next(
-        o for o in outputs if o.uuid in wanted(stack, sofie.uuid) and o.uuid not in (new.uuid, corrected.uuid)
+        o
+        for o in outputs
+        if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid not in (new.uuid, corrected.uuid)
     )
     withdrawn = stack.orbit.change_output(withdrawn.uuid, confidential=True)
     send_event(stack, "updated", withdrawn.uuid, withdrawn.version)
     stack.drain()
-    sofie_titles = titles(stack, sofie_record.orcid)
+    sofie_titles = titles_on_orcid(stack, sofie_record.orcid)
     report.check("the new paper appears on ORCID", new.uuid in sofie_titles)
     report.check(
         "the correction shows on ORCID", sofie_titles.get(corrected.uuid, "").startswith("Corrected: ")
@@ -169,7 +144,9 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     confidential = [o.uuid for o in outputs if o.confidential]
     report.check(
         f"none of the {len(confidential)} confidential outputs ever reached ORCID",
-        not any(uuid in on_orcid(stack, orcid) for orcid in orcid_ids.values() for uuid in confidential),
+        not any(
+            uuid in sources_on_orcid(stack, orcid) for orcid in orcid_ids.values() for uuid in confidential
+        ),
     )
 
     report.step("Jonas deletes a work on orcid.org; Freja removes DTU as a trusted organization")
@@ -189,7 +166,8 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     stack.drain()
     report.say(f"queued {result['jobs']} reconcile jobs for the night of {result['night']}")
     report.check(
-        "Jonas's deleted work is not pushed again", deleted_pid not in on_orcid(stack, jonas_record.orcid)
+        "Jonas's deleted work is not pushed again",
+        deleted_pid not in sources_on_orcid(stack, jonas_record.orcid),
     )
     report.check("Freja's status shows paused (revoked)", freja_browser.status_json()["symbol"] == "paused")
     return orcid_ids
@@ -203,9 +181,9 @@ def summary(stack: LocalStack, orcid_ids: dict[str, str], report: Report) -> Non
         person = researcher.uuid
         consent = consents.get(person)
         in_orbit = stack.orbit.outputs_of(person)
-        eligible = wanted(stack, person)
+        eligible = wanted_on_orcid(stack, person)
         orcid = orcid_ids.get(person)
-        there = on_orcid(stack, orcid) if orcid else Counter()
+        there = sources_on_orcid(stack, orcid) if orcid else Counter()
         states = Counter(link.state.value for link in links.of_person(person).values())
         consent_state = consent.status.value if consent else "none"
         report.say(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 
 import boto3
 
 from infra.local.browser import Browser
+from infra.local.records import sources_on_orcid, titles_on_orcid
 from infra.local.stack import LocalStack
 from infra.orbit_standin.outputs import Author, ResearchOutput
 from infra.orbit_standin.people import Researcher
@@ -71,25 +71,6 @@ def send_raw(stack: LocalStack, body: str) -> None:
     )
 
 
-def sources_on_orcid(stack: LocalStack, orcid: str) -> Counter[str]:
-    """How many times each Orbit output (by source-work-id) is on the record."""
-    found: Counter[str] = Counter()
-    for work in stack.orcid.api.works_of(orcid):
-        for external_id in work.document.external_ids:
-            if external_id.type == "source-work-id":
-                found[external_id.value] += 1
-    return found
-
-
-def titles_on_orcid(stack: LocalStack, orcid: str) -> dict[str, str]:
-    titles = {}
-    for work in stack.orcid.api.works_of(orcid):
-        for external_id in work.document.external_ids:
-            if external_id.type == "source-work-id":
-                titles[external_id.value] = work.document.title
-    return titles
-
-
 def writes(stack: LocalStack) -> int:
     """ORCID write calls so far (POST, PUT, DELETE)."""
     return sum(
@@ -106,3 +87,17 @@ def dead_letters(stack: LocalStack, queue: str) -> list[dict[str, object]]:
         QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], VisibilityTimeout=0
     )
     return list(answer.get("Messages", []))
+
+
+__all__ = [
+    "Connected",
+    "article",
+    "connect",
+    "dead_letters",
+    "new_researcher",
+    "send_event",
+    "send_raw",
+    "sources_on_orcid",
+    "titles_on_orcid",
+    "writes",
+]

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from infra.local.queues import DrainReport, QueueConsumer
+from infra.local.records import wanted_on_orcid
 from infra.local.stack import LocalStack, reset_function_caches
-from infra.orbit_standin.outputs import ResearchOutput, to_ws
-from orcid_sync.orbit.eligibility import check_eligibility
-from orcid_sync.orbit.pure_json import publication_from_pure
+from infra.orbit_standin.outputs import ResearchOutput
 from orcid_sync.store.work_links import LinkState
 from orcid_sync.sync import apply
 from tests.integration.sync_fixtures import (
@@ -57,16 +56,6 @@ def fast_failures(stack: LocalStack) -> Iterator[None]:
     faults.error_rate, faults.timeout_rate, faults.hold_seconds = 0.0, 0.0, 0.0
     stack.queues.before_invoke = None
     reset_function_caches()
-
-
-def expected_on_orcid(stack: LocalStack, person: str) -> dict[str, str]:
-    """What Orbit says should be on the person's record: eligible outputs they author → title."""
-    wanted = {}
-    for output in stack.orbit.outputs_of(person):
-        publication = publication_from_pure(to_ws(output))
-        if check_eligibility(publication).eligible:
-            wanted[output.uuid] = publication.title or ""
-    return wanted
 
 
 def test_orcid_matches_orbit_after_faults_crashes_and_200_events(
@@ -156,7 +145,7 @@ def test_orcid_matches_orbit_after_faults_crashes_and_200_events(
     for person in people:
         on_orcid = sources_on_orcid(stack, person.orcid)
         titles = titles_on_orcid(stack, person.orcid)
-        wanted = expected_on_orcid(stack, person.researcher.uuid)
+        wanted = wanted_on_orcid(stack, person.researcher.uuid)
         duplicates += sum(count - 1 for count in on_orcid.values() if count > 1)
         missing += len(set(wanted) - set(on_orcid))
         stale += len(set(on_orcid) - set(wanted)) + sum(
