@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orcid_sync import aws
-from orcid_sync.store.items import from_item, to_item
+from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 # The audit trail kept on a consent; older entries fall off so the item stays small.
 HISTORY_LIMIT = 50
@@ -74,15 +73,7 @@ class Consent(BaseModel):
         return self.model_copy(update={**changes, "changed_at": at, "history": history})
 
 
-class ConsentStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def _db(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
-
+class ConsentStore(TableStore):
     def get(self, person_id: str) -> Consent | None:
         answer = self._db.get_item(
             TableName=self._table, Key=to_item({"person_id": person_id}), ConsistentRead=True

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+from orcid_sync import aws
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -24,3 +29,15 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     # Binary's stub types __bytes__ as returning str; the runtime object keeps the bytes in `.value`.
     return value.value if isinstance(value, Binary) else value  # type: ignore[attr-defined]
+
+
+class TableStore:
+    """Base of the table adapters: one table, and a DynamoDB client made on first use (or given)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def _db(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()

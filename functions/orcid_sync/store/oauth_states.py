@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from orcid_sync import aws
-from orcid_sync.store.items import from_item, to_item
+from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 
 class StoredState(BaseModel):
@@ -28,15 +27,7 @@ class StoredState(BaseModel):
     used_at: datetime | None = None
 
 
-class OAuthStateStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def _db(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
-
+class OAuthStateStore(TableStore):
     def put(self, state: StoredState) -> None:
         values = state.model_dump()
         values["used_at"] = None

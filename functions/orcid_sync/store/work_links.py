@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from orcid_sync import aws
-from orcid_sync.store.items import from_item, to_item
+from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 BY_PUBLICATION_INDEX = "by-publication"
 
@@ -38,15 +37,7 @@ class WorkLink(BaseModel):
     changed_at: datetime
 
 
-class WorkLinkStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def _db(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
-
+class WorkLinkStore(TableStore):
     def get(self, person_id: str, publication_id: str) -> WorkLink | None:
         answer = self._db.get_item(
             TableName=self._table,
