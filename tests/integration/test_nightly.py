@@ -180,6 +180,20 @@ def test_a_refusal_of_the_whole_call_is_reported_not_retried(
     assert dead_letters(stack, "SyncJobsDlq") == []
 
 
+def test_works_private_on_orcid_are_reported_because_nobody_can_see_them(
+    stack: LocalStack, ida: Connected
+) -> None:
+    stack.orcid.state.records[ida.orcid].default_visibility = "private"
+    with_outputs(stack, ida, 2)
+    night(stack, ida, "2026-11-24")  # ORCID gives the new works the researcher's default: private
+
+    night(stack, ida)
+
+    status = ida.browser.status_json()
+    assert status["symbol"] == "needs_attention"
+    assert status["sync"]["problem"].startswith("2 of your works on ORCID are private")  # type: ignore[index]
+
+
 def test_the_nightly_fan_out_queues_one_job_per_active_consent(stack: LocalStack, ida: Connected) -> None:
     connect(stack, new_researcher(stack, "Bo", "Dahl")).browser.disconnect()
     stack.drain()

@@ -53,10 +53,17 @@ class RunCounts:
     removed_by_researcher: int = 0
     duplicates: int = 0
     failed: int = 0
+    # Our works that ORCID lists as private: only the researcher sees them (their default visibility).
+    private: int = 0
     rejected_reasons: dict[str, str] = field(default_factory=dict)
 
     def problem_text(self) -> str | None:
         if not self.rejected_reasons:
+            if self.private:
+                return (
+                    f"{self.private} of your works on ORCID are private, so nobody else can see them; "
+                    "you can change their visibility (or your default visibility) on orcid.org"
+                )
             return None
         first = sorted(self.rejected_reasons.items())[0]
         more = len(self.rejected_reasons) - 1

@@ -124,6 +124,7 @@ class SyncService:
         remembered = self.links.of_person(consent.person_id)
         ours = runner.our_works()
         actual = {summary.put_code: OrcidItem(summary.put_code, source_work_id(summary)) for summary in ours}
+        runner.counts.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
         plan = plan_sync(
             state.desired, remembered, actual, keep=list(state.unbuildable), restore=job.reason == "restore"
         )
