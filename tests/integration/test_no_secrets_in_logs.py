@@ -1,4 +1,4 @@
-"""Everything the consent flow logs, captured: no access token, refresh token, code or client secret."""
+"""Everything the consent flow and the sync log, captured: no access token, refresh token, code or secret."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from infra.local.browser import Browser
-from infra.local.stack import LOCAL_CLIENT_SECRET, LocalStack
+from infra.local.stack import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LocalStack
 from infra.orcid_standin.state import Record
+from tests.integration.sync_fixtures import article, connect, new_researcher, send_event
 
 
 def test_the_whole_flow_logs_no_token_code_or_secret(
@@ -38,3 +39,29 @@ def test_the_whole_flow_logs_no_token_code_or_secret(
     assert "consent saved" in logged  # the logs were captured at all
     assert len(grants) == 2
     assert [secret for secret in secrets if secret in logged] == []
+
+
+def test_the_sync_path_logs_no_token_even_when_orcid_echoes_it(
+    stack: LocalStack, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    researcher = new_researcher(stack, "Lea", "Friis")
+    connected = connect(stack, researcher)
+    output = stack.orbit.put_output(article(researcher))
+    send_event(stack, "created", output.uuid, 1)
+    stack.orcid.api.faults.fail_next(503, 500)  # retries log their reason
+    stack.drain()
+    stack.orcid.state.revoke_by_user(connected.orcid, LOCAL_CLIENT_ID)  # ORCID's 401 body echoes the token
+    stack.orbit.change_output(output.uuid, title_en="Changed")
+    send_event(stack, "updated", output.uuid, 2)
+    stack.drain()
+
+    output_text = capfd.readouterr()
+    logged = output_text.out + output_text.err + caplog.text
+    grants = [g for g in stack.orcid.state.tokens.values() if g.orcid == connected.orcid]
+    assert (
+        "ORCID call failed transiently" in logged and "revoked" in logged
+    )  # the paths were taken and logged
+    assert grants
+    assert [g.access_token for g in grants if g.access_token in logged] == []
+    assert [g.refresh_token for g in grants if g.refresh_token in logged] == []
