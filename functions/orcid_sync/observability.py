@@ -14,9 +14,9 @@ tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace="OrbitOrcidSync", service=SERVICE)
 
 # At DEBUG, botocore logs request parameters (KMS Plaintext: a token) and urllib3 logs full URLs
-# (a callback URL holds an OAuth code). Our own DEBUG must never turn those on.
+# (a callback URL holds an OAuth code). Our own DEBUG must never turn those on; their INFO is noise.
 for _name in ("botocore", "boto3", "urllib3", "s3transfer"):
-    logging.getLogger(_name).setLevel(max(logging.INFO, logging.getLogger(_name).level))
+    logging.getLogger(_name).setLevel(max(logging.WARNING, logging.getLogger(_name).level))
 
 # Most HTTP routes publish no metric on most requests; Powertools would warn on every such invocation.
 warnings.filterwarnings("ignore", message="No application metrics to publish")

@@ -68,9 +68,18 @@ class QueueRunner:
     # Called before each invocation: tests use it to make a function crash at a point of their choosing.
     before_invoke: Callable[[QueueConsumer], None] | None = None
 
+    _sqs: Any = None
+
+    @property
+    def sqs(self) -> Any:
+        """One SQS client for the runner, made on first use (after the stack has set its endpoint)."""
+        if self._sqs is None:
+            self._sqs = boto3.client("sqs", region_name=REGION)
+        return self._sqs
+
     def poll(self, consumer: QueueConsumer, report: DrainReport) -> int:
         """One receive and one invocation; returns how many messages it handled."""
-        sqs = boto3.client("sqs", region_name=REGION)
+        sqs = self.sqs
         answer = sqs.receive_message(
             QueueUrl=consumer.url,
             MaxNumberOfMessages=min(consumer.batch_size, 10),
@@ -120,7 +129,7 @@ class QueueRunner:
         raise RuntimeError(f"queues did not drain within {max_invocations} invocations")
 
     def _in_flight(self) -> bool:
-        sqs = boto3.client("sqs", region_name=REGION)
+        sqs = self.sqs
         for consumer in self.consumers:
             attributes = sqs.get_queue_attributes(
                 QueueUrl=consumer.url,

@@ -50,7 +50,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--outputs-per-researcher", type=int, default=10)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    # Our own one-line summaries at INFO; libraries (botocore, werkzeug) only when something is wrong.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    log.setLevel(logging.INFO)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
