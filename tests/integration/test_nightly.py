@@ -65,6 +65,9 @@ def test_a_first_sync_of_250_outputs_costs_one_read_and_three_bulk_posts(
 
     assert calls == Counter({"GET /works": 1, "POST /works": 3})
     assert sources_on_orcid(stack, ida.orcid) == Counter({uuid: 1 for uuid in uuids})
+    remembered = links(stack).of_person(ida.researcher.uuid)
+    assert set(remembered) == set(uuids)
+    assert {link.state for link in remembered.values()} == {LinkState.SYNCED}
 
 
 def test_the_first_sync_after_consent_puts_the_works_on_orcid(stack: LocalStack) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -11,9 +13,15 @@ from pydantic import BaseModel, ConfigDict
 from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    pass
+    from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
 
 BY_PUBLICATION_INDEX = "by-publication"
+BATCH_WRITE_LIMIT = 25  # DynamoDB's most items per BatchWriteItem
+BATCH_WRITE_ATTEMPTS = 6
+
+
+class LinksNotSaved(RuntimeError):
+    """DynamoDB left some links unwritten after every retry; the job fails and is retried."""
 
 
 class LinkState(StrEnum):
@@ -82,6 +90,25 @@ class WorkLinkStore(TableStore):
 
     def put(self, link: WorkLink) -> None:
         self._db.put_item(TableName=self._table, Item=to_item(link.model_dump(mode="json")))
+
+    def put_many(self, links: Iterable[WorkLink], sleep: Callable[[float], None] = time.sleep) -> None:
+        """Write links 25 to a call (a bulk POST's answer); what DynamoDB leaves unprocessed is retried."""
+        by_key = {(link.person_id, link.publication_id): link for link in links}  # a batch refuses repeats
+        requests: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": to_item(link.model_dump(mode="json"))}} for link in by_key.values()
+        ]
+        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+            pending: list[WriteRequestTypeDef] | list[WriteRequestOutputTypeDef]
+            pending = requests[start : start + BATCH_WRITE_LIMIT]
+            for attempt in range(BATCH_WRITE_ATTEMPTS):
+                if attempt:
+                    sleep(0.05 * 2**attempt)
+                answer = self._db.batch_write_item(RequestItems={self._table: pending})
+                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
+                if not pending:
+                    break
+            else:
+                raise LinksNotSaved(f"{len(pending)} work links left unprocessed by DynamoDB")
 
     def delete(self, person_id: str, publication_id: str) -> None:
         self._db.delete_item(

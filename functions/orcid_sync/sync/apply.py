@@ -127,11 +127,18 @@ class PlanRunner:
         for start in range(0, len(pids), BULK_LIMIT):
             chunk = pids[start : start + BULK_LIMIT]
             results = self.client.add_works(self.orcid_id, self.token, [works[pid] for pid in chunk])
+            # Record every created work (25 to a DynamoDB call) before anything else can stop the run.
+            created = [
+                self._link(pid, LinkState.SYNCED, result, desired[pid].content_hash)
+                for pid, result in zip(chunk, results, strict=True)
+                if isinstance(result, int)
+            ]
+            self.links.put_many(created)
+            self.counts.created += len(created)
             for pid, result in zip(chunk, results, strict=True):
                 if isinstance(result, int):
-                    self._remember(pid, LinkState.SYNCED, result, desired[pid].content_hash)
-                    self.counts.created += 1
-                elif isinstance(result, WorkConflict):
+                    continue
+                if isinstance(result, WorkConflict):
                     self._resolve_conflict(pid, desired[pid], works[pid], result)
                 elif isinstance(result, _STOPPERS):
                     raise result
@@ -212,15 +219,24 @@ class PlanRunner:
         message: str | None = None,
         duplicate_of: str | None = None,
     ) -> None:
-        self.links.put(
-            WorkLink(
-                person_id=self.person_id,
-                publication_id=pid,
-                state=state,
-                put_code=put_code,
-                content_hash=content_hash,
-                duplicate_of=duplicate_of,
-                message=message,
-                changed_at=self.clock(),
-            )
+        self.links.put(self._link(pid, state, put_code, content_hash, message, duplicate_of))
+
+    def _link(
+        self,
+        pid: str,
+        state: LinkState,
+        put_code: int | None,
+        content_hash: str | None,
+        message: str | None = None,
+        duplicate_of: str | None = None,
+    ) -> WorkLink:
+        return WorkLink(
+            person_id=self.person_id,
+            publication_id=pid,
+            state=state,
+            put_code=put_code,
+            content_hash=content_hash,
+            duplicate_of=duplicate_of,
+            message=message,
+            changed_at=self.clock(),
         )
