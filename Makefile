@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo run clean fmt browser
+.PHONY: install test lint demo run clean fmt browser bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -21,13 +21,13 @@ test: $(STAMP)
 	SAM_CLI_TELEMETRY=0 $(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check functions infra tests
-	$(BIN)/ruff format --check functions infra tests
-	$(BIN)/mypy functions infra
+	$(BIN)/ruff check functions infra tests bench
+	$(BIN)/ruff format --check functions infra tests bench
+	$(BIN)/mypy functions infra bench
 
 fmt: $(STAMP)
-	$(BIN)/ruff format functions infra tests
-	$(BIN)/ruff check --fix functions infra tests
+	$(BIN)/ruff format functions infra tests bench
+	$(BIN)/ruff check --fix functions infra tests bench
 
 demo: $(STAMP)
 	$(BIN)/python -m infra.local.demo
@@ -43,3 +43,6 @@ browser:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run

@@ -1,0 +1,142 @@
+"""results.json → RESULTS.md: the machine, the date, and each figure beside its floor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _number(value: float, unit: str) -> str:
+    if float(value).is_integer() and unit not in ("s", "ms"):
+        return f"{int(value):,}"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+_COUNTED = {
+    "calls": "call",
+    "responses": "response",
+    "records": "record",
+    "requests": "request",
+    "jobs": "job",
+}
+
+
+def _figure_row(figure: dict[str, Any]) -> str:
+    unit = figure["unit"]
+    shown = _COUNTED.get(unit, unit) if figure["median"] == 1 else unit
+    median = f"{_number(figure['median'], unit)} {shown}"
+    spread = f"{_number(figure['min'], unit)} – {_number(figure['max'], unit)}"
+    if figure["floor"] is None:
+        floor, ratio = "—", "—"
+    else:
+        floor = f"{_number(figure['floor'], unit)}" + (
+            f" ({figure['floor_label']})" if figure["floor_label"] else ""
+        )
+        ratio = f"{figure['ratio_to_floor']:.2f}" if figure["ratio_to_floor"] is not None else "—"
+    label = figure["label"] + (f" — {figure['note']}" if figure["note"] else "")
+    return f"| {label} | {median} | {spread} | {floor} | {ratio} |"
+
+
+def _glance(sections: dict[str, Any]) -> list[str]:
+    """One line per benchmark with its main figures (medians)."""
+
+    def fig(section: str, key: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = sections.get(section, {}).get("figures", {}).get(key)
+        return found
+
+    def vs(figure: dict[str, Any]) -> str:
+        unit = figure["unit"]
+        return f"{_number(figure['median'], unit)} of {_number(figure['floor'], unit)}"
+
+    lines = []
+    first, quiet, changed = (fig("calls", k) for k in ("first_sync", "no_change_night", "changed_night"))
+    if first and quiet and changed:
+        lines.append(
+            f"ORCID calls per researcher (made of floor): first sync of 250 outputs {vs(first)}, "
+            f"a night with nothing changed {vs(quiet)}, a night with 5 % changed {vs(changed)}."
+        )
+    elapsed, refused, verified = (fig("throughput", k) for k in ("elapsed", "refused_503", "verified"))
+    ceiling, ceiling_503 = fig("throughput", "ceiling_rate"), fig("throughput", "ceiling_503")
+    waited = fig("throughput", "pacing_wait")
+    outputs = sections.get("throughput", {}).get("details", {}).get("outputs_each", "?")
+    if elapsed and refused and verified and ceiling and ceiling_503:
+        lines.append(
+            f"First sync of {_number(verified['floor'], '')} researchers × {outputs} outputs: "
+            f"{_number(elapsed['median'], 's')} s against a floor of {_number(elapsed['floor'], 's')} s "
+            f"({elapsed['ratio_to_floor']:.1f} ×), {_number(refused['median'], '')} 503s, "
+            f"{vs(verified)} records correct"
+            + (
+                " — paced by the local stack, not by ORCID's limit (see 2). "
+                if waited and waited["median"] < 0.1 * elapsed["median"]
+                else ". "
+            )
+            + f"With the same pacing and only cheap calls: {_number(ceiling['median'], '')} requests/s, "
+            f"{_number(ceiling_503['median'], '')} 503s."
+        )
+    work, quiet_work, event = (
+        fig("overhead", k) for k in ("first_sync_per_work", "quiet_night_per_work", "event_total")
+    )
+    if work and quiet_work and event:
+        lines.append(
+            f"Our CPU time: {_number(work['median'], '')} µs per work on a first sync, "
+            f"{_number(quiet_work['median'], '')} µs per work on a quiet night, "
+            f"{_number(event['median'], '')} µs per event routed."
+        )
+    cold = sections.get("cold_start", {}).get("figures", {})
+    totals = [f for k, f in cold.items() if k.endswith("_total")]
+    if totals and "floor" in cold:
+        low = min(f["median"] for f in totals)
+        high = max(f["median"] for f in totals)
+        lines.append(
+            f"Cold start, import + first-use setup: {_number(low, 'ms')}–{_number(high, 'ms')} ms per "
+            f"handler, against {_number(cold['floor']['median'], 'ms')} ms for boto3 + one client."
+        )
+    fan_cpu, batches = fig("fan_out", "cpu"), fig("fan_out", "send_message_batch")
+    queued = fig("fan_out", "queued")
+    if fan_cpu and batches and queued:
+        lines.append(
+            f"Nightly fan-out: {_number(queued['median'], 'jobs')} jobs in "
+            f"{_number(fan_cpu['median'], 's')} s of CPU (without AWS's latency), "
+            f"{vs(batches)} SendMessageBatch calls."
+        )
+    return [f"- {line}" for line in lines]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`python -m bench.run`) on {results['date']}; "
+        + (
+            f"the whole run took {results['total_seconds'] / 60:.1f} min."
+            if len(results["measured"]) == len(results["sections"])
+            else f"this run measured {', '.join(results['measured'])} in {results['total_seconds'] / 60:.1f} "
+            "min; the other sections keep the figures of the run dated in them."
+        ),
+        "",
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']} "
+        f"({machine['implementation']}), {machine['os']}",
+        "- Each figure is the median of several runs (the number is under each heading), with the lowest "
+        "and highest; beside it its floor — the least it could be (for rates and peaks: the most ORCID "
+        "allows) — and median ÷ floor.",
+        "- Nothing here is asserted by a test; `make test` never runs these.",
+        "",
+    ]
+    glance = _glance(results["sections"])
+    if glance:
+        lines += ["## At a glance", "", *glance, ""]
+    for section in results["sections"].values():
+        lines += [f"## {section['title']}", "", section["setup"], ""]
+        when = f", {section.get('date', '')}" if len(results["measured"]) != len(results["sections"]) else ""
+        lines += [f"_{section.get('runs', '?')} runs, {section.get('seconds', 0):.0f} s{when}._", ""]
+        lines += ["| figure | median | min – max | floor | ÷ floor |", "|---|---|---|---|---|"]
+        lines += [_figure_row(figure) for figure in section["figures"].values()]
+        lines.append("")
+        lines += [f"- {note}" for note in section["notes"]]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,122 @@
+"""`make bench`: run every benchmark, write bench/results.json and bench/RESULTS.md.
+
+    python -m bench.run                       # everything (about 10 minutes on 2 cores)
+    python -m bench.run --only calls,fan_out  # some of them; the others keep their last results
+    python -m bench.run --runs 5 --researchers 100
+
+Benchmarks: calls (ORCID calls per researcher), throughput (500 researchers' first sync against ORCID's
+limit), overhead (our CPU time per work and per event), cold_start (handler imports), fan_out (the
+nightly fan-out to 50,000 consents). Runs per figure: 3, or 5 for the quick ones, unless --runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import calls, coldstart, fanout, overhead, throughput
+from bench.common import BENCH_DIR, Section, machine
+from bench.report import markdown
+
+RESULTS_JSON = BENCH_DIR / "results.json"
+RESULTS_MD = BENCH_DIR / "RESULTS.md"
+ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out")
+DEFAULT_RUNS = {"calls": 3, "throughput": 3, "overhead": 5, "cold_start": 5, "fan_out": 3}
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure for every benchmark")
+    parser.add_argument("--only", default=",".join(ORDER), help=f"comma-separated, of: {', '.join(ORDER)}")
+    parser.add_argument("--researchers", type=int, default=500, help="throughput: researchers (500)")
+    parser.add_argument("--outputs", type=int, default=40, help="throughput: outputs each (40)")
+    parser.add_argument(
+        "--speedup",
+        type=float,
+        default=1.0,
+        help="throughput: run the ORCID stand-in's limiter and the workers' pacing this much faster (1)",
+    )
+    parser.add_argument("--ceiling-calls", type=int, default=1000, help="pacing ceiling: calls (1000)")
+    parser.add_argument("--ceiling-speedup", type=float, default=8.0, help="pacing ceiling: speedup (8)")
+    parser.add_argument(
+        "--consents", type=int, default=fanout.ACTIVE, help="fan-out: active consents (50000)"
+    )
+    args = parser.parse_args(argv)
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.only) - set(ORDER)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    if args.runs is not None and args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]:
+    return {
+        "calls": lambda runs: calls.run(runs),
+        "throughput": lambda runs: throughput.run(
+            runs, args.researchers, args.outputs, args.speedup, args.ceiling_calls, args.ceiling_speedup
+        ),
+        "overhead": lambda runs: overhead.run(runs),
+        "cold_start": lambda runs: coldstart.run(runs),
+        "fan_out": lambda runs: fanout.run(runs, active=args.consents),
+    }
+
+
+def _previous_sections() -> dict[str, Any]:
+    try:
+        data = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    sections = data.get("sections") if isinstance(data, dict) else None
+    return dict(sections) if isinstance(sections, dict) else {}
+
+
+def _quiet() -> None:
+    """The functions log at ERROR, as the benchmarks' stacks configure them, even if imported before."""
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    from orcid_sync.observability import logger
+
+    logger.setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    _quiet()
+    started = time.monotonic()
+    benchmarks = _benchmarks(args)
+    sections = _previous_sections() if set(args.only) != set(ORDER) else {}
+    for name in ORDER:
+        if name not in args.only:
+            continue
+        runs = args.runs or DEFAULT_RUNS[name]
+        print(f"▶ {name} ({runs} runs)", flush=True)
+        began = time.monotonic()
+        section = benchmarks[name](runs)
+        section.seconds = time.monotonic() - began
+        section.runs = runs
+        sections[name] = {**section.as_json(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+        print(f"  done in {section.seconds:.0f} s", flush=True)
+    total = time.monotonic() - started
+    results = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "total_seconds": round(total, 1),
+        "measured": [name for name in ORDER if name in args.only],
+        "arguments": dict(vars(args)),
+        "sections": {name: sections[name] for name in ORDER if name in sections},
+    }
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    RESULTS_MD.write_text(markdown(results), encoding="utf-8")
+    print(f"wrote bench/results.json and bench/RESULTS.md after {total / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
