@@ -19,8 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.local.aws_resources import REGION
-from infra.local.stack import LocalStack, reset_function_caches
+from infra.local.stack import LocalStack
 
 
 @dataclass
@@ -36,17 +35,7 @@ class BenchStack(LocalStack):
         )
         url = f"http://127.0.0.1:{port}"
         _wait_for(url + "/moto-api/", self.moto_process)
-        self._set_env(
-            {
-                "AWS_ENDPOINT_URL": url,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_SESSION_TOKEN": "testing",
-                "AWS_DEFAULT_REGION": REGION,
-                "AWS_REGION": REGION,
-            }
-        )
-        reset_function_caches()
+        self._use_moto_at(url)
 
     def start(self) -> BenchStack:
         super().start()

@@ -153,9 +153,13 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
+        self._use_moto_at(f"http://{host}:{port}")
+
+    def _use_moto_at(self, url: str) -> None:
+        """Point every boto3 client of this process (and the functions') at the moto server at `url`."""
         self._set_env(
             {
-                "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+                "AWS_ENDPOINT_URL": url,
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_SESSION_TOKEN": "testing",

@@ -9,8 +9,7 @@ import pytest
 
 from infra.local.stack import LocalStack, reset_function_caches
 from orcid_sync.store.consents import ConsentStatus, ConsentStore
-from orcid_sync.store.work_links import LinkState, WorkLinkStore
-from orcid_sync.sync import apply
+from orcid_sync.store.work_links import LinkState, WorkLink, WorkLinkStore
 from tests.integration.sync_fixtures import (
     Connected,
     article,
@@ -134,18 +133,16 @@ def test_a_put_code_lost_in_a_crash_is_recovered_without_a_duplicate(
     stack: LocalStack, sofie: Connected, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = stack.orbit.put_output(article(sofie.researcher))
-    real_remember = apply.PlanRunner._remember
+    real_put = WorkLinkStore.put
     crashes = []
 
-    def crash_after_orcids_201(
-        self: apply.PlanRunner, pid: str, state: LinkState, *args: object, **kw: object
-    ) -> None:
-        if pid == output.uuid and state is LinkState.SYNCED and not crashes:
-            crashes.append(pid)
+    def crash_after_orcids_201(self: WorkLinkStore, link: WorkLink) -> None:
+        if link.publication_id == output.uuid and link.state is LinkState.SYNCED and not crashes:
+            crashes.append(link.publication_id)
             raise RuntimeError("Lambda died between ORCID's 201 and saving the link")
-        real_remember(self, pid, state, *args, **kw)  # type: ignore[arg-type]
+        real_put(self, link)
 
-    monkeypatch.setattr(apply.PlanRunner, "_remember", crash_after_orcids_201)
+    monkeypatch.setattr(WorkLinkStore, "put", crash_after_orcids_201)
     send_event(stack, "created", output.uuid, 1)
     stack.drain()
 

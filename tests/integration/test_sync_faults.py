@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,7 @@ from infra.local.queues import DrainReport, QueueConsumer
 from infra.local.records import wanted_on_orcid
 from infra.local.stack import LocalStack, reset_function_caches
 from infra.orbit_standin.outputs import ResearchOutput
-from orcid_sync.store.work_links import LinkState
-from orcid_sync.sync import apply
+from orcid_sync.store.work_links import WorkLink, WorkLinkStore
 from tests.integration.sync_fixtures import (
     Connected,
     article,
@@ -86,17 +86,24 @@ def test_orcid_matches_orbit_after_faults_crashes_and_200_events(
             raise Crash("worker killed before it started")
 
     stack.queues.before_invoke = crash_sometimes
-    real_remember = apply.PlanRunner._remember
+    real_put, real_put_many = WorkLinkStore.put, WorkLinkStore.put_many
 
-    def remember_or_crash(
-        self: apply.PlanRunner, pid: str, state: LinkState, *args: object, **kw: object
-    ) -> None:
+    def put_or_crash(self: WorkLinkStore, link: WorkLink) -> None:
         if rng.random() < 0.05:
             injected["crashes"] += 1
             raise Crash("worker killed between ORCID's answer and saving the link")
-        real_remember(self, pid, state, *args, **kw)  # type: ignore[arg-type]
+        real_put(self, link)
 
-    monkeypatch.setattr(apply.PlanRunner, "_remember", remember_or_crash)
+    def put_some_or_crash(self: WorkLinkStore, links: Iterable[WorkLink], **kw: Any) -> None:
+        links = list(links)
+        if links and rng.random() < 0.05:
+            injected["crashes"] += 1
+            real_put_many(self, links[: rng.randrange(len(links))], **kw)
+            raise Crash("worker killed while saving a bulk POST's links")
+        real_put_many(self, links, **kw)
+
+    monkeypatch.setattr(WorkLinkStore, "put", put_or_crash)
+    monkeypatch.setattr(WorkLinkStore, "put_many", put_some_or_crash)
 
     outputs: list[ResearchOutput] = []
     versions: dict[str, int] = {}
@@ -138,7 +145,8 @@ def test_orcid_matches_orbit_after_faults_crashes_and_200_events(
     # Faults off: whatever is still in flight finishes, as it would once ORCID recovers.
     faults.error_rate, faults.timeout_rate = 0.0, 0.0
     stack.queues.before_invoke = None
-    monkeypatch.setattr(apply.PlanRunner, "_remember", real_remember)
+    monkeypatch.setattr(WorkLinkStore, "put", real_put)
+    monkeypatch.setattr(WorkLinkStore, "put_many", real_put_many)
     drained.append(stack.drain())
 
     duplicates = missing = stale = 0

@@ -100,7 +100,7 @@ class PlanRunner:
             elif action.kind is ActionKind.DELETE:
                 self._delete(action)
             elif action.kind is ActionKind.MARK_REMOVED:
-                self._remember(action.publication_id, LinkState.REMOVED_BY_RESEARCHER, None, None)
+                self.links.put(self._link(action.publication_id, LinkState.REMOVED_BY_RESEARCHER, None, None))
                 self.counts.removed_by_researcher += 1
             elif action.kind is ActionKind.FORGET:
                 self.links.delete(self.person_id, action.publication_id)
@@ -117,7 +117,7 @@ class PlanRunner:
         except OrcidError as exc:
             self._reject(pid, wanted, None, exc)
             return
-        self._remember(pid, LinkState.SYNCED, put_code, wanted.content_hash)
+        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash))
         self.counts.created += 1
 
     def _create_in_bulk(
@@ -150,11 +150,11 @@ class PlanRunner:
         assert put_code is not None
         if action.kind is ActionKind.ADOPT:
             # Record the found put-code first: if we crash now, the next run updates instead of creating.
-            self._remember(pid, LinkState.SYNCED, put_code, None)
+            self.links.put(self._link(pid, LinkState.SYNCED, put_code, None))
         try:
             self.client.update_work(self.orcid_id, self.token, put_code, work)
         except PutCodeGone:
-            self._remember(pid, LinkState.REMOVED_BY_RESEARCHER, None, None)
+            self.links.put(self._link(pid, LinkState.REMOVED_BY_RESEARCHER, None, None))
             self.counts.removed_by_researcher += 1
             return
         except NotOurItem:
@@ -166,7 +166,7 @@ class PlanRunner:
         except OrcidError as exc:
             self._reject(pid, wanted, put_code, exc)
             return
-        self._remember(pid, LinkState.SYNCED, put_code, wanted.content_hash)
+        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash))
         if action.kind is ActionKind.ADOPT:
             self.counts.adopted += 1
         else:
@@ -194,7 +194,9 @@ class PlanRunner:
             return
         # Another Orbit output holds the same identifier (e.g. the same DOI): record it on both, push neither.
         message = f"same identifier as Orbit output {holder} (ORCID work {summary.put_code})"
-        self._remember(pid, LinkState.DUPLICATE_OF, None, wanted.content_hash, message, duplicate_of=holder)
+        self.links.put(
+            self._link(pid, LinkState.DUPLICATE_OF, None, wanted.content_hash, message, duplicate_of=holder)
+        )
         other = self.links.get(self.person_id, holder) if holder else None
         if other is not None:
             self.links.put(other.model_copy(update={"message": f"same identifier as Orbit output {pid}"}))
@@ -205,21 +207,12 @@ class PlanRunner:
 
     def _reject(self, pid: str, wanted: DesiredWork, put_code: int | None, exc: OrcidError) -> None:
         code = f"{exc.error_code}: " if exc.error_code else ""
-        self._remember(pid, LinkState.REJECTED, put_code, wanted.content_hash, f"{code}{exc.message}")
+        self.links.put(
+            self._link(pid, LinkState.REJECTED, put_code, wanted.content_hash, f"{code}{exc.message}")
+        )
         self.counts.failed += 1
         self.counts.rejected_reasons[pid] = f"{code}{exc.message}"
         logger.warning("ORCID refused a work", extra={"publication_id": pid, "error_code": exc.error_code})
-
-    def _remember(
-        self,
-        pid: str,
-        state: LinkState,
-        put_code: int | None,
-        content_hash: str | None,
-        message: str | None = None,
-        duplicate_of: str | None = None,
-    ) -> None:
-        self.links.put(self._link(pid, state, put_code, content_hash, message, duplicate_of))
 
     def _link(
         self,
