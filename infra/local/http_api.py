@@ -18,6 +18,7 @@ from typing import Any
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
+from infra.local.permissions import Role, acting_as
 from infra.local.template import Route
 
 SIGN_IN_COOKIE = "local_person"
@@ -62,6 +63,14 @@ class FunctionSpec:
     handler: str
     memory: int
     timeout: int
+    # Its role from template.yaml: the AWS calls the handler makes are checked against it (None: not).
+    role: Role | None = None
+
+    def call(self, event: dict[str, Any]) -> Any:
+        """One invocation, as Lambda makes it: a fresh context, the handler acting as its role."""
+        context = LocalContext.for_invocation(self.name, self.memory, self.timeout)
+        with acting_as(self.role):
+            return load_handler(self.handler)(event, context)
 
 
 class HttpApiEmulator:
@@ -91,10 +100,7 @@ class HttpApiEmulator:
                 return Response(json.dumps({"message": "Unauthorized"}), 401, content_type="application/json")
             claims = self._claims_for(person)
         spec = self._functions[route.function]
-        event = to_event(request, route, claims)
-        context = LocalContext.for_invocation(spec.name, spec.memory, spec.timeout)
-        result = load_handler(spec.handler)(event, context)
-        return from_result(result)
+        return from_result(spec.call(to_event(request, route, claims)))
 
 
 def to_event(request: Request, route: Route, claims: dict[str, Any] | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 
-from infra.local.http_api import FunctionSpec, LocalContext, load_handler
+from infra.local.http_api import FunctionSpec
 from infra.local.template import resources_of_type
 
 REGION = "eu-north-1"
@@ -95,9 +95,7 @@ class QueueRunner:
         try:
             if self.before_invoke is not None:
                 self.before_invoke(consumer)
-            result = load_handler(spec.handler)(
-                event, LocalContext.for_invocation(spec.name, spec.memory, spec.timeout)
-            )
+            result = spec.call(event)
             failed = (
                 {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
                 if consumer.partial_failures

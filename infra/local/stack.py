@@ -18,7 +18,8 @@ from werkzeug.wrappers import Request, Response
 
 from infra.local.aws_resources import ACCOUNT, REGION, CreatedResources, create_resources
 from infra.local.console import LocalConsole
-from infra.local.http_api import FunctionSpec, HttpApiEmulator, LocalContext, load_handler
+from infra.local.http_api import FunctionSpec, HttpApiEmulator
+from infra.local.permissions import role_of
 from infra.local.queues import DrainReport, QueueRunner, queue_consumers
 from infra.local.serving import RunningServer, serve
 from infra.local.template import (
@@ -64,6 +65,8 @@ class LocalStack:
     _servers: list[RunningServer] = field(init=False, default_factory=list)
     _moto: ThreadedMotoServer | None = field(init=False, default=None)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
+    _resolve: Resolver = field(init=False)
+    _specs: dict[str, FunctionSpec] = field(init=False, default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -113,9 +116,11 @@ class LocalStack:
 
     def invoke(self, function: str, event: dict[str, Any] | None = None) -> Any:
         """Invoke a function as its schedule (or a person at the console) would, e.g. the nightly run now."""
-        spec = self._functions()[function]
-        context = LocalContext.for_invocation(spec.name, spec.memory, spec.timeout)
-        return load_handler(spec.handler)(event or {}, context)
+        return self._functions()[function].call(event or {})
+
+    def function(self, name: str) -> FunctionSpec:
+        """A function of the template as the stack runs it: handler, limits and role."""
+        return self._functions()[name]
 
     def drain(self, max_invocations: int = 100_000) -> DrainReport:
         """Run the queue consumers until every queue is empty, as Lambda's event sources would."""
@@ -191,15 +196,23 @@ class LocalStack:
                 secrets.put_secret_value(SecretId=name, SecretString=value)
 
     def _functions(self) -> dict[str, FunctionSpec]:
-        return {
-            name: FunctionSpec(
-                name=name,
-                handler=str(function_setting(self.template, name, "Handler")),
-                memory=int(function_setting(self.template, name, "MemorySize") or 128),
-                timeout=int(function_setting(self.template, name, "Timeout") or 3),
-            )
-            for name in resources_of_type(self.template, "AWS::Serverless::Function")
-        }
+        """The template's functions; filled in place once their roles can be resolved (the HTTP API
+        emulator holds this same dict from before then)."""
+        return self._specs
+
+    def _define_functions(self) -> None:
+        self._specs.update(
+            {
+                name: FunctionSpec(
+                    name=name,
+                    handler=str(function_setting(self.template, name, "Handler")),
+                    memory=int(function_setting(self.template, name, "MemorySize") or 128),
+                    timeout=int(function_setting(self.template, name, "Timeout") or 3),
+                    role=role_of(self.template, name, self._resolve, REGION, ACCOUNT),
+                )
+                for name in resources_of_type(self.template, "AWS::Serverless::Function")
+            }
+        )
 
     def _http_api(self) -> HttpApiEmulator:
         people = self.orbit.researchers
@@ -222,7 +235,7 @@ class LocalStack:
             "AWS::StackName": "orcid-sync-local",
             "AWS::URLSuffix": "amazonaws.com",
         }
-        resolve = Resolver(
+        resolve = self._resolve = Resolver(
             refs={**pseudo, **params, **self.resources.refs}, attributes=self.resources.attributes
         )
         # What differs from AWS, and only this: ORCID is the stand-in, the API is plain http, no X-Ray.
@@ -242,6 +255,7 @@ class LocalStack:
         # All handlers share this process, so they share one environment (the template gives them one).
         self._set_env(merged)
         reset_function_caches()
+        self._define_functions()
 
 
 _stacks = itertools.count()
