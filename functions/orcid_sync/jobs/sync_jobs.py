@@ -15,6 +15,8 @@ from orcid_sync import aws
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
+BATCH_SIZE = 10  # SQS's most messages per SendMessageBatch
+
 
 class JobKind(StrEnum):
     FULL = "full"  # bring all of a researcher's works in step
@@ -57,8 +59,8 @@ class SyncJobQueue:
 
     def enqueue_many(self, jobs: Sequence[SyncJob]) -> None:
         """Send in batches of ten (SQS's limit); a partly failed batch raises, naming what failed."""
-        for start in range(0, len(jobs), 10):
-            batch = jobs[start : start + 10]
+        for start in range(0, len(jobs), BATCH_SIZE):
+            batch = jobs[start : start + BATCH_SIZE]
             answer = self._sqs.send_message_batch(
                 QueueUrl=self._url,
                 Entries=[

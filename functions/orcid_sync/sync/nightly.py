@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from orcid_sync.jobs.sync_jobs import SyncJobQueue, nightly_job
+from orcid_sync.jobs.sync_jobs import BATCH_SIZE, SyncJob, SyncJobQueue, nightly_job
 from orcid_sync.store.consents import ConsentStore
 
 
@@ -16,8 +16,14 @@ class FanOutResult:
 
 
 def fan_out(consents: ConsentStore, jobs: SyncJobQueue, night: date) -> FanOutResult:
+    """Queue the night's jobs in full batches of 10; a page's last few wait for the next page's."""
     queued = 0
+    waiting: list[SyncJob] = []
     for page in consents.active_person_ids():
-        jobs.enqueue_many([nightly_job(person, night.isoformat()) for person in page])
-        queued += len(page)
-    return FanOutResult(night.isoformat(), queued)
+        waiting.extend(nightly_job(person, night.isoformat()) for person in page)
+        full = len(waiting) - len(waiting) % BATCH_SIZE
+        jobs.enqueue_many(waiting[:full])
+        queued += full
+        waiting = waiting[full:]
+    jobs.enqueue_many(waiting)
+    return FanOutResult(night.isoformat(), queued + len(waiting))
