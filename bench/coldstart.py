@@ -78,9 +78,10 @@ def _environment(stack: LocalStack, subject: Subject) -> dict[str, str]:
     return env
 
 
-def _probe(subject: Subject, env: dict[str, str]) -> dict[str, float]:
-    answer = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-c", _PROBE, subject.module, subject.init],
+def _python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a fresh process, from the repository root, its output captured."""
+    return subprocess.run(  # noqa: S603 - this interpreter, fixed code
+        [sys.executable, *arguments],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -88,21 +89,17 @@ def _probe(subject: Subject, env: dict[str, str]) -> dict[str, float]:
         check=True,
         timeout=120,
     )
+
+
+def _probe(subject: Subject, env: dict[str, str]) -> dict[str, float]:
+    answer = _python(["-c", _PROBE, subject.module, subject.init], env)
     data: dict[str, float] = json.loads(answer.stdout.strip().splitlines()[-1])
     return data
 
 
 def _largest_imports(subject: Subject, env: dict[str, str], top: int = 6) -> list[dict[str, Any]]:
     """The packages whose modules took longest to import (`python -X importtime`, own time summed)."""
-    answer = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-X", "importtime", "-c", f"import {subject.module}"],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    answer = _python(["-X", "importtime", "-c", f"import {subject.module}"], env)
     totals: dict[str, int] = {}
     for line in answer.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| *(\S+)", line)
