@@ -123,9 +123,8 @@ def run(runs: int, outputs: int = OUTPUTS) -> Section:
         scenario.key: {"calls_by_kind": scenario.by_kind, "seconds": [round(s, 3) for s in scenario.seconds]}
         for scenario in (first, quiet, night)
     }
-    if problems:
-        section.notes.extend(problems)
-    else:
+    section.problems.extend(problems)
+    if not problems:
         section.notes.append(
             "Every run checked: all outputs on the record once after the first sync, every corrected "
             "title on ORCID after the night."

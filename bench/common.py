@@ -70,6 +70,9 @@ class Section:
     setup: str
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the benchmark's own checks found wrong (an incomplete record, a missing job): the figures of
+    # a run that did the wrong thing mean nothing, so `make bench` then exits 1.
+    problems: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     runs: int = 0
@@ -84,6 +87,7 @@ class Section:
             "setup": self.setup,
             "figures": {figure.key: figure.as_json() for figure in self.figures},
             "notes": self.notes,
+            "problems": self.problems,
             "details": self.details,
             "seconds": round(self.seconds, 1),
             "runs": self.runs,

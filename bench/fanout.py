@@ -180,10 +180,11 @@ def run(runs: int, active: int = ACTIVE, inactive: int = INACTIVE) -> Section:
             "one per active consent",
         )
     )
-    section.notes.extend(
-        problems
-        or ["Every run checked: one job per active consent, none for the others, each the night's full sync."]
-    )
+    section.problems.extend(problems)
+    if not problems:
+        section.notes.append(
+            "Every run checked: one job per active consent, none for the others, each the night's full sync."
+        )
     extra = statistics.median(batches) - math.ceil(active / 10)
     pages = statistics.median(scans)
     if extra:

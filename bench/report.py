@@ -137,6 +137,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["| figure | median | min – max | floor | ÷ floor |", "|---|---|---|---|---|"]
         lines += [_figure_row(figure) for figure in section["figures"].values()]
         lines.append("")
+        lines += [f"- **Check failed:** {problem}" for problem in section.get("problems", [])]
         lines += [f"- {note}" for note in section["notes"]]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

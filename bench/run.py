@@ -18,14 +18,15 @@ import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench import calls, coldstart, fanout, overhead, throughput
 from bench.common import BENCH_DIR, Section, machine
 from bench.report import markdown
 
-RESULTS_JSON = BENCH_DIR / "results.json"
-RESULTS_MD = BENCH_DIR / "RESULTS.md"
+RESULTS_JSON = "results.json"
+RESULTS_MD = "RESULTS.md"
 ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out")
 DEFAULT_RUNS = {"calls": 3, "throughput": 3, "overhead": 5, "cold_start": 5, "fan_out": 3}
 
@@ -46,6 +47,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ceiling-speedup", type=float, default=8.0, help="pacing ceiling: speedup (8)")
     parser.add_argument(
         "--consents", type=int, default=fanout.ACTIVE, help="fan-out: active consents (50000)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=BENCH_DIR, help="folder for results.json and RESULTS.md (bench/)"
     )
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -69,9 +73,9 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
     }
 
 
-def _previous_sections() -> dict[str, Any]:
+def _previous_sections(out: Path) -> dict[str, Any]:
     try:
-        data = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        data = json.loads((out / RESULTS_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     sections = data.get("sections") if isinstance(data, dict) else None
@@ -91,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet()
     started = time.monotonic()
     benchmarks = _benchmarks(args)
-    sections = _previous_sections() if set(args.only) != set(ORDER) else {}
+    sections = _previous_sections(args.out) if set(args.only) != set(ORDER) else {}
     for name in ORDER:
         if name not in args.only:
             continue
@@ -109,13 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "total_seconds": round(total, 1),
         "measured": [name for name in ORDER if name in args.only],
-        "arguments": dict(vars(args)),
+        "arguments": {key: value for key, value in vars(args).items() if key != "out"},
         "sections": {name: sections[name] for name in ORDER if name in sections},
     }
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    RESULTS_MD.write_text(markdown(results), encoding="utf-8")
-    print(f"wrote bench/results.json and bench/RESULTS.md after {total / 60:.1f} min")
-    return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / RESULTS_JSON).write_text(
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (args.out / RESULTS_MD).write_text(markdown(results), encoding="utf-8")
+    print(f"wrote {args.out / RESULTS_JSON} and {args.out / RESULTS_MD} after {total / 60:.1f} min")
+    failed = [f"{name}: {problem}" for name in args.only for problem in sections[name].get("problems", [])]
+    for problem in failed:
+        print(f"check failed — {problem}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -504,6 +504,11 @@ def run(
         )
     )
     section.notes.extend(_notes(results, ceilings, config, speedup, ceiling_speedup, ceiling_calls))
+    section.problems.extend(
+        f"run {number}: {len(r.wrong)} of {researchers} ORCID records differ from Orbit"
+        for number, r in enumerate(results, start=1)
+        if r.wrong
+    )
     section.details = {
         "researchers": researchers,
         "outputs_each": outputs_each,
