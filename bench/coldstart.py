@@ -73,6 +73,8 @@ SUBJECTS = (
 
 def _environment(stack: LocalStack, subject: Subject) -> dict[str, str]:
     env = dict(os.environ)
+    # The warm-up round must leave .pyc files behind, as it does for site-packages (pip compiles those).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if subject.function is not None:
         env.update(stack.function_env[subject.function])
     return env
@@ -179,8 +181,10 @@ def run(runs: int) -> Section:
     if any(item["package"] == "aws_xray_sdk" for items in largest.values() for item in items):
         section.notes.append(
             "aws_xray_sdk is imported by Powertools' Tracer when `observability` creates it, even with "
-            "tracing off. In .venv it comes with the dev tools (moto[server]); functions/requirements.txt "
-            "does not list it. Likewise awscrt and cryptography are here because of the dev tools: the "
-            "Lambda bundle imports a different set, so these figures are this .venv's."
+            "tracing off; the Lambda bundle has it too (functions/requirements.txt asks for "
+            "aws-lambda-powertools[tracer]), so that cost is paid in Lambda as well. awscrt and "
+            "cryptography are installed here by the dev tools and imported by boto3 when present (they "
+            "are in the floor too); whether a Lambda bundle has them depends on what `sam build` "
+            "installs, so those parts of the figures are this .venv's."
         )
     return section
