@@ -65,7 +65,7 @@ class LocalStack:
     _servers: list[RunningServer] = field(init=False, default_factory=list)
     _moto: ThreadedMotoServer | None = field(init=False, default=None)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
-    _resolve: Resolver = field(init=False)
+    # The template's functions, filled in place once their roles resolve (the HTTP API holds this dict).
     _specs: dict[str, FunctionSpec] = field(init=False, default_factory=dict)
 
     @property
@@ -110,17 +110,17 @@ class LocalStack:
         self._configure_functions(params)
         self.queues = QueueRunner(
             queue_consumers(self.template, self.resources.queue_urls, self.resources.attributes),
-            self._functions(),
+            self._specs,
         )
         return self
 
     def invoke(self, function: str, event: dict[str, Any] | None = None) -> Any:
         """Invoke a function as its schedule (or a person at the console) would, e.g. the nightly run now."""
-        return self._functions()[function].call(event or {})
+        return self._specs[function].call(event or {})
 
     def function(self, name: str) -> FunctionSpec:
         """A function of the template as the stack runs it: handler, limits and role."""
-        return self._functions()[name]
+        return self._specs[name]
 
     def drain(self, max_invocations: int = 100_000) -> DrainReport:
         """Run the queue consumers until every queue is empty, as Lambda's event sources would."""
@@ -195,12 +195,7 @@ class LocalStack:
             except secrets.exceptions.ResourceExistsException:
                 secrets.put_secret_value(SecretId=name, SecretString=value)
 
-    def _functions(self) -> dict[str, FunctionSpec]:
-        """The template's functions; filled in place once their roles can be resolved (the HTTP API
-        emulator holds this same dict from before then)."""
-        return self._specs
-
-    def _define_functions(self) -> None:
+    def _define_functions(self, resolve: Resolver) -> None:
         self._specs.update(
             {
                 name: FunctionSpec(
@@ -208,7 +203,7 @@ class LocalStack:
                     handler=str(function_setting(self.template, name, "Handler")),
                     memory=int(function_setting(self.template, name, "MemorySize") or 128),
                     timeout=int(function_setting(self.template, name, "Timeout") or 3),
-                    role=role_of(self.template, name, self._resolve, REGION, ACCOUNT),
+                    role=role_of(self.template, name, resolve, REGION, ACCOUNT),
                 )
                 for name in resources_of_type(self.template, "AWS::Serverless::Function")
             }
@@ -225,7 +220,7 @@ class LocalStack:
                 claims["name"] = f"{researcher.given_names} {researcher.family_names}"
             return claims
 
-        return HttpApiEmulator(http_routes(self.template), self._functions(), claims_for)
+        return HttpApiEmulator(http_routes(self.template), self._specs, claims_for)
 
     def _configure_functions(self, params: Mapping[str, str]) -> None:
         pseudo = {
@@ -235,7 +230,7 @@ class LocalStack:
             "AWS::StackName": "orcid-sync-local",
             "AWS::URLSuffix": "amazonaws.com",
         }
-        resolve = self._resolve = Resolver(
+        resolve = Resolver(
             refs={**pseudo, **params, **self.resources.refs}, attributes=self.resources.attributes
         )
         # What differs from AWS, and only this: ORCID is the stand-in, the API is plain http, no X-Ray.
@@ -255,7 +250,7 @@ class LocalStack:
         # All handlers share this process, so they share one environment (the template gives them one).
         self._set_env(merged)
         reset_function_caches()
-        self._define_functions()
+        self._define_functions(resolve)
 
 
 _stacks = itertools.count()
