@@ -7,20 +7,34 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orcid_sync.store.work_links import LinkState, WorkLink
-from orcid_sync.sync.planner import Action, ActionKind, DesiredWork, OrcidItem, SyncPlan, plan_sync
+from orcid_sync.domain.links import LinkState, WorkLink
+from orcid_sync.sync.planner import (
+    Action,
+    ActionKind,
+    DeletionLimits,
+    DesiredWork,
+    OrcidItem,
+    SyncPlan,
+    hold_mass_deletion,
+    plan_sync,
+)
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 P = "person"
 
 
 def link(
-    pub: str, state: LinkState = LinkState.SYNCED, put_code: int | None = 1, content_hash: str = "h"
+    pub: str,
+    state: LinkState = LinkState.SYNCED,
+    put_code: int | None = 1,
+    content_hash: str = "h",
+    orcid: str | None = None,
 ) -> WorkLink:
     return WorkLink(
         person_id=P,
         publication_id=pub,
         state=state,
+        orcid=orcid,
         put_code=put_code,
         content_hash=content_hash,
         changed_at=NOW,
@@ -70,11 +84,68 @@ def test_restore_pushes_removed_works_again() -> None:
 
 
 def test_an_output_no_longer_wanted_is_deleted_and_forgotten() -> None:
-    assert kinds(plan_sync({}, {"a": link("a", put_code=7)}, None)) == [(ActionKind.DELETE, "a", 7)]
+    remembered = {"a": link("a", put_code=7)}
+
+    assert kinds(plan_sync({}, remembered, None, unwanted=["a"])) == [(ActionKind.DELETE, "a", 7)]
+    assert kinds(plan_sync({}, remembered, {7: OrcidItem(7, "a")}, unwanted=["a"])) == [
+        (ActionKind.DELETE, "a", 7)
+    ]
 
 
 def test_an_unwanted_output_already_gone_from_orcid_is_only_forgotten() -> None:
-    assert kinds(plan_sync({}, {"a": link("a", put_code=7)}, {})) == [(ActionKind.FORGET, "a", 7)]
+    plan = plan_sync({}, {"a": link("a", put_code=7)}, {}, unwanted=["a"])
+
+    assert kinds(plan) == [(ActionKind.FORGET, "a", 7)]
+
+
+def test_an_output_orbit_said_nothing_about_keeps_its_work() -> None:
+    remembered = {"a": link("a", put_code=7)}
+
+    assert plan_sync({}, remembered, None).is_empty
+    assert plan_sync({}, remembered, {7: OrcidItem(7, "a")}).is_empty
+
+
+def test_a_put_code_now_holding_another_output_is_forgotten_not_deleted() -> None:
+    plan = plan_sync({}, {"a": link("a", put_code=7)}, {7: OrcidItem(7, "b")}, unwanted=["a"])
+
+    assert kinds(plan) == [(ActionKind.FORGET, "a", 7)]
+
+
+def test_a_put_code_now_holding_a_work_without_our_source_id_is_not_deleted() -> None:
+    plan = plan_sync({}, {"a": link("a", put_code=7)}, {7: OrcidItem(7, None)}, unwanted=["a"])
+
+    assert kinds(plan) == [(ActionKind.FORGET, "a", 7)]
+
+
+def test_an_unwanted_output_without_a_link_deletes_nothing() -> None:
+    assert plan_sync({}, {}, {7: OrcidItem(7, "a")}, unwanted=["a"]).is_empty
+    assert plan_sync({}, {}, None, unwanted=["a"]).is_empty
+
+
+def test_an_unwanted_output_whose_link_names_no_work_is_forgotten() -> None:
+    for state in (LinkState.REJECTED, LinkState.REMOVED_BY_RESEARCHER, LinkState.DUPLICATE_OF):
+        plan = plan_sync({}, {"a": link("a", state, None)}, {}, unwanted=["a"])
+        assert kinds(plan) == [(ActionKind.FORGET, "a", None)]
+    plan = plan_sync({}, {"a": link("a", LinkState.REJECTED, 7)}, {7: OrcidItem(7, "a")}, unwanted=["a"])
+    assert kinds(plan) == [(ActionKind.FORGET, "a", None)]
+
+
+def test_links_made_for_another_orcid_id_are_ignored() -> None:
+    old = {"a": link("a", put_code=7, orcid="0000-0002-0000-0001")}
+    new_id = "0000-0002-0000-0002"
+
+    assert kinds(plan_sync(want("a"), old, {}, orcid=new_id)) == [(ActionKind.CREATE, "a", None)]
+    assert kinds(plan_sync(want("a"), old, None, orcid=new_id)) == [(ActionKind.CREATE, "a", None)]
+    assert plan_sync({}, old, None, orcid=new_id, unwanted=["a"]).is_empty
+    assert kinds(plan_sync({}, old, None, orcid="0000-0002-0000-0001", unwanted=["a"])) == [
+        (ActionKind.DELETE, "a", 7)
+    ]
+
+
+def test_links_from_before_ids_were_recorded_count_for_the_current_id() -> None:
+    plan = plan_sync({}, {"a": link("a", put_code=7)}, None, orcid="0000-0002-0000-0002", unwanted=["a"])
+
+    assert kinds(plan) == [(ActionKind.DELETE, "a", 7)]
 
 
 def test_a_rejected_work_is_retried_only_when_it_changed() -> None:
@@ -86,16 +157,21 @@ def test_a_rejected_work_is_retried_only_when_it_changed() -> None:
     ]
 
 
-def test_an_orphan_of_ours_on_orcid_is_deleted_in_a_full_sync_only() -> None:
-    actual = {9: OrcidItem(9, "gone")}
+def test_works_of_ours_that_no_link_names_are_left_alone() -> None:
+    actual = {9: OrcidItem(9, "someone-elses"), 10: OrcidItem(10, None)}
 
-    assert kinds(plan_sync({}, {}, actual)) == [(ActionKind.DELETE, "gone", 9)]
+    assert plan_sync({}, {}, actual).is_empty
+    assert plan_sync({}, {}, actual, unwanted=["someone-elses"]).is_empty
     assert plan_sync({}, {}, actual, scope=["other"]).is_empty
 
 
 def test_outputs_kept_as_they_are_cost_nothing_and_are_not_orphans() -> None:
     plan = plan_sync(
-        {}, {"a": link("a", put_code=7)}, {7: OrcidItem(7, "a"), 8: OrcidItem(8, "b")}, keep=["a", "b"]
+        {},
+        {"a": link("a", put_code=7)},
+        {7: OrcidItem(7, "a"), 8: OrcidItem(8, "b")},
+        keep=["a", "b"],
+        unwanted=["a", "b"],
     )
 
     assert plan.is_empty
@@ -113,14 +189,50 @@ def test_a_scoped_plan_touches_only_its_outputs() -> None:
     assert kinds(plan) == [(ActionKind.CREATE, "b", None)]
 
 
-# --- property: applying the plan to a simulated ORCID yields exactly the wanted works -------------
+# --- the mass-deletion guard ----------------------------------------------------------------------
+
+
+def deleting(count: int) -> SyncPlan:
+    deletes = [Action(ActionKind.DELETE, f"p{n}", n) for n in range(count)]
+    return SyncPlan((*deletes, Action(ActionKind.CREATE, "new")))
+
+
+def test_a_plan_deleting_many_of_the_works_deletes_none_and_goes_on_with_the_rest() -> None:
+    held = hold_mass_deletion(deleting(11), ours_on_record=40, limits=DeletionLimits(10, 0.25))
+
+    assert kinds(held) == [(ActionKind.CREATE, "new", None)]
+    assert len(held.held) == 11
+
+
+def test_a_plan_deleting_at_most_the_minimum_goes_ahead() -> None:
+    plan = deleting(10)
+
+    assert hold_mass_deletion(plan, ours_on_record=10, limits=DeletionLimits(10, 0.25)) == plan
+
+
+def test_a_plan_deleting_a_small_share_of_a_large_record_goes_ahead() -> None:
+    plan = deleting(11)
+
+    assert hold_mass_deletion(plan, ours_on_record=44, limits=DeletionLimits(10, 0.25)) == plan
+    assert hold_mass_deletion(plan, ours_on_record=43, limits=DeletionLimits(10, 0.25)).held
+
+
+def test_the_guard_limits_are_configurable() -> None:
+    assert hold_mass_deletion(deleting(3), ours_on_record=4, limits=DeletionLimits(2, 0.5)).held
+    assert not hold_mass_deletion(deleting(3), ours_on_record=6, limits=DeletionLimits(2, 0.5)).held
+    assert not hold_mass_deletion(deleting(3), ours_on_record=4, limits=DeletionLimits(3, 0.5)).held
+
+
+# --- property: applying the plan to a simulated ORCID never loses what it cannot prove is unwanted ---
 
 PUBS = ["p1", "p2", "p3", "p4"]
+State = tuple[dict[str, DesiredWork], dict[str, WorkLink], dict[int, OrcidItem], set[str]]
 
 
 @st.composite
-def states(draw: st.DrawFn) -> tuple[dict[str, DesiredWork], dict[str, WorkLink], dict[int, OrcidItem]]:
+def states(draw: st.DrawFn) -> State:
     desired = {p: DesiredWork(p, draw(st.sampled_from(["h1", "h2"]))) for p in PUBS if draw(st.booleans())}
+    unwanted = {p for p in PUBS if p not in desired and draw(st.booleans())}
     actual: dict[int, OrcidItem] = {}
     remembered: dict[str, WorkLink] = {}
     next_code = 100
@@ -129,7 +241,7 @@ def states(draw: st.DrawFn) -> tuple[dict[str, DesiredWork], dict[str, WorkLink]
         if on_orcid:
             next_code += 1
             actual[next_code] = OrcidItem(next_code, pub)
-        memory = draw(st.sampled_from(["none", "synced", "stale", "removed", "rejected"]))
+        memory = draw(st.sampled_from(["none", "synced", "stale", "removed", "rejected", "other-id"]))
         if memory == "synced" and on_orcid:
             remembered[pub] = link(pub, put_code=next_code, content_hash=draw(st.sampled_from(["h1", "h2"])))
         elif memory == "stale":  # a put-code ORCID no longer has
@@ -138,7 +250,13 @@ def states(draw: st.DrawFn) -> tuple[dict[str, DesiredWork], dict[str, WorkLink]
             remembered[pub] = link(pub, LinkState.REMOVED_BY_RESEARCHER, None, "h1")
         elif memory == "rejected":
             remembered[pub] = link(pub, LinkState.REJECTED, None, "h1")
-    return desired, remembered, actual
+        elif memory == "other-id" and on_orcid:  # made for the researcher's earlier iD
+            remembered[pub] = link(pub, put_code=next_code, orcid="0000-0002-9999-9999")
+    # Works of our client that carry no source-work-id (an earlier export's) or another person's.
+    for extra in draw(st.lists(st.sampled_from([None, "someone-elses"]), max_size=2)):
+        next_code += 1
+        actual[next_code] = OrcidItem(next_code, extra)
+    return desired, remembered, actual, unwanted
 
 
 def apply(plan: SyncPlan, actual: dict[int, OrcidItem]) -> dict[int, OrcidItem]:
@@ -157,32 +275,46 @@ def apply(plan: SyncPlan, actual: dict[int, OrcidItem]) -> dict[int, OrcidItem]:
     return result
 
 
-@settings(max_examples=300, deadline=None)
-@given(states(), st.booleans())
-def test_a_full_sync_leaves_exactly_the_wanted_works_once_each(
-    state: tuple[dict[str, DesiredWork], dict[str, WorkLink], dict[int, OrcidItem]], restore: bool
-) -> None:
-    desired, remembered, actual = state
+ID = "0000-0002-0000-0002"
 
-    plan = plan_sync(desired, remembered, actual, restore=restore)
+
+@settings(max_examples=400, deadline=None)
+@given(states(), st.booleans())
+def test_a_full_sync_leaves_the_wanted_works_once_each_and_deletes_only_what_it_proves(
+    state: State, restore: bool
+) -> None:
+    desired, remembered, actual, unwanted = state
+    mine = {pub: lk for pub, lk in remembered.items() if lk.is_for(ID)}
+
+    plan = plan_sync(desired, remembered, actual, orcid=ID, unwanted=unwanted, restore=restore)
     after = apply(plan, actual)
 
-    sources = [item.source_work_id for item in after.values()]
-    assert len(sources) == len(set(sources)), "no duplicate on ORCID"
+    deletable = {
+        lk.put_code
+        for pub, lk in mine.items()
+        if pub in unwanted
+        and lk.state is LinkState.SYNCED
+        and lk.put_code in actual
+        and actual[lk.put_code].source_work_id == pub
+    }
+    assert set(actual) - set(after) == deletable, "deletes exactly the proven, unwanted works of ours"
+    wanted_sources = [item.source_work_id for item in after.values() if item.source_work_id in desired]
+    assert len(wanted_sources) == len(set(wanted_sources)), "no duplicate on ORCID"
+    on_orcid_before = {i.source_work_id for i in actual.values()}
     removed_by_researcher = {
         pub
-        for pub, lk in remembered.items()
+        for pub, lk in mine.items()
         if not restore
-        and pub not in {i.source_work_id for i in actual.values()}
+        and pub not in on_orcid_before
         and (lk.state is LinkState.REMOVED_BY_RESEARCHER or lk.state is LinkState.SYNCED)
     }
     rejected_unchanged = {
         pub
-        for pub, lk in remembered.items()
+        for pub, lk in mine.items()
         if lk.state is LinkState.REJECTED
         and pub in desired
         and desired[pub].content_hash == lk.content_hash
-        and pub not in {i.source_work_id for i in actual.values()}
+        and pub not in on_orcid_before
     }
-    assert set(sources) == set(desired) - removed_by_researcher - rejected_unchanged
+    assert set(wanted_sources) == set(desired) - removed_by_researcher - rejected_unchanged
     assert all(isinstance(a, Action) for a in plan.actions)

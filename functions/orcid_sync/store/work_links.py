@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
+from orcid_sync.domain.links import LinkState, WorkLink
 from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
+
+__all__ = ["LinkState", "LinksNotSaved", "WorkLink", "WorkLinkStore"]
 
 BY_PUBLICATION_INDEX = "by-publication"
 BATCH_WRITE_LIMIT = 25  # DynamoDB's most items per BatchWriteItem
@@ -22,27 +21,6 @@ BATCH_WRITE_ATTEMPTS = 6
 
 class LinksNotSaved(RuntimeError):
     """DynamoDB left some links unwritten after every retry; the job fails and is retried."""
-
-
-class LinkState(StrEnum):
-    SYNCED = "synced"  # on ORCID under put_code, with content_hash
-    REMOVED_BY_RESEARCHER = "removed_by_researcher"  # they deleted it on ORCID: not pushed again
-    REJECTED = "rejected"  # ORCID refused it permanently; message says why
-    DUPLICATE_OF = "duplicate_of"  # another Orbit output holds the same self identifier on ORCID
-
-
-class WorkLink(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    person_id: str
-    publication_id: str
-    state: LinkState
-    put_code: int | None = None
-    content_hash: str | None = None
-    # For DUPLICATE_OF: the Orbit output whose ORCID work carries the same self identifier.
-    duplicate_of: str | None = None
-    message: str | None = None
-    changed_at: datetime
 
 
 class WorkLinkStore(TableStore):

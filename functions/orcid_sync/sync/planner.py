@@ -7,8 +7,14 @@ Rules, per Orbit output:
 - wanted, pushed, gone from ORCID → the researcher deleted it: remember that, do not push again
   (unless they ask to restore);
 - wanted, refused earlier (rejected, or a duplicate of another output) → try again only if it changed;
-- not wanted (deleted, no longer eligible, no longer an author) → delete from ORCID, forget the link;
-- our item on ORCID that no output wants and no link names → delete it (full sync only).
+- positively unwanted (Orbit says: deleted, no longer eligible, no longer an author) → delete the work
+  our link names for this ORCID iD, then forget the link;
+- anything else is left exactly as it is. Unknown is not unwanted: an output Orbit could not tell us
+  about keeps its work, and a work of ours that no link of this researcher names for this iD is never
+  deleted (another Orbit person's, an earlier export's, a copy whose answer we lost).
+
+A full sync that would delete many works at once is held back by `hold_mass_deletion` until an
+operator confirms it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from orcid_sync.store.work_links import LinkState, WorkLink
+from orcid_sync.domain.links import LinkState, WorkLink
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class Action:
 @dataclass(frozen=True)
 class SyncPlan:
     actions: tuple[Action, ...] = field(default_factory=tuple)
+    # Deletions the mass-deletion guard held back (not in `actions`).
+    held: tuple[Action, ...] = field(default_factory=tuple)
 
     def of_kind(self, kind: ActionKind) -> list[Action]:
         return [action for action in self.actions if action.kind is kind]
@@ -73,38 +81,37 @@ def plan_sync(
     remembered: Mapping[str, WorkLink],
     actual: Mapping[int, OrcidItem] | None,
     *,
+    orcid: str | None = None,
+    unwanted: Collection[str] = (),
     scope: Collection[str] | None = None,
     keep: Collection[str] = (),
     restore: bool = False,
 ) -> SyncPlan:
     """Plan one researcher's sync.
 
+    `desired` are the outputs Orbit wants on ORCID; `unwanted` those Orbit positively says it no longer
+    wants for this researcher. Any other output is unknown and left as it is. `orcid` is the iD of the
+    consent: links made for another iD are ignored (None: every link counts, for tests of one record).
     `actual` is None when ORCID was not read (a job about one output): links are then trusted.
-    `scope` limits the plan to some outputs (a job about one output); None means the whole record,
-    which also cleans up our orphaned items on ORCID. `keep` names outputs to leave exactly as they are
-    (their work could not be built this time). `restore` re-pushes works the researcher removed.
+    `scope` limits the plan to some outputs (a job about one output). `keep` names outputs to leave
+    exactly as they are (their work could not be built this time). `restore` re-pushes works the
+    researcher removed.
     """
-    in_scope = (set(scope) if scope is not None else set(desired) | set(remembered)) - set(keep)
+    links = {pid: link for pid, link in remembered.items() if orcid is None or link.is_for(orcid)}
+    candidates = set(desired) | set(links) | set(unwanted)
+    in_scope = (candidates & set(scope) if scope is not None else candidates) - set(keep)
     ours_by_source = _by_source(actual) if actual is not None else {}
     actions: list[Action] = []
     for publication_id in sorted(in_scope):
         wanted = desired.get(publication_id)
-        link = remembered.get(publication_id)
-        action = (
-            _plan_wanted(wanted, link, actual, ours_by_source, restore)
-            if wanted is not None
-            else _plan_unwanted(publication_id, link, actual)
-        )
+        link = links.get(publication_id)
+        action: Action | None = None
+        if wanted is not None:
+            action = _plan_wanted(wanted, link, actual, ours_by_source, restore)
+        elif publication_id in unwanted:
+            action = _plan_unwanted(publication_id, link, actual)
         if action is not None:
             actions.append(action)
-    if actual is not None and scope is None:
-        # A copy on ORCID of a work we leave alone stays: kept outputs, and refused ones that did not change
-        # (ORCID refused an update; the version it has is still the researcher's).
-        untouched = set(keep) | {
-            pid for pid, wanted in desired.items() if _refused_unchanged(wanted, remembered)
-        }
-        kept = {put_code for put_code, item in actual.items() if item.source_work_id in untouched}
-        actions.extend(_orphans(remembered, actual, actions, kept))
     return SyncPlan(tuple(actions))
 
 
@@ -123,7 +130,7 @@ def _plan_wanted(
             if link.content_hash != wanted.content_hash
             else None
         )
-    if _refused_unchanged(wanted, {pid: link} if link else {}):
+    if _refused_unchanged(wanted, link):
         return None  # refused before and unchanged since: asking again would be refused again
     # From here on we hold no put-code that ORCID still has. If ORCID holds our item for this output
     # anyway (a write whose answer we lost), take it over rather than create a second copy.
@@ -140,10 +147,10 @@ def _plan_wanted(
     return Action(ActionKind.CREATE, pid)  # refused before, changed since: try again
 
 
-def _refused_unchanged(wanted: DesiredWork, remembered: Mapping[str, WorkLink]) -> bool:
-    link = remembered.get(wanted.publication_id)
-    refused = link is not None and link.state in (LinkState.REJECTED, LinkState.DUPLICATE_OF)
-    return refused and link is not None and link.content_hash == wanted.content_hash
+def _refused_unchanged(wanted: DesiredWork, link: WorkLink | None) -> bool:
+    if link is None or link.state not in (LinkState.REJECTED, LinkState.DUPLICATE_OF):
+        return False
+    return link.content_hash == wanted.content_hash
 
 
 def _still_on_orcid(link: WorkLink | None, actual: Mapping[int, OrcidItem] | None) -> bool:
@@ -156,26 +163,19 @@ def _still_on_orcid(link: WorkLink | None, actual: Mapping[int, OrcidItem] | Non
 def _plan_unwanted(
     publication_id: str, link: WorkLink | None, actual: Mapping[int, OrcidItem] | None
 ) -> Action | None:
+    """Orbit positively no longer wants this output: delete the work our link names, if it is ours."""
     if link is None:
-        return None
-    if link.state is LinkState.SYNCED and link.put_code is not None:
-        if actual is not None and link.put_code not in actual:
-            return Action(ActionKind.FORGET, publication_id, link.put_code)
+        return None  # nothing of ours that we can prove: leave the record alone
+    if link.state is not LinkState.SYNCED or link.put_code is None:
+        return Action(ActionKind.FORGET, publication_id)
+    if actual is None:
+        return Action(ActionKind.DELETE, publication_id, link.put_code)  # the link is our proof
+    item = actual.get(link.put_code)
+    if item is not None and item.source_work_id == publication_id:
         return Action(ActionKind.DELETE, publication_id, link.put_code)
-    return Action(ActionKind.FORGET, publication_id)
-
-
-def _orphans(
-    remembered: Mapping[str, WorkLink], actual: Mapping[int, OrcidItem], planned: list[Action], kept: set[int]
-) -> list[Action]:
-    """Our items on ORCID that no link names and no planned action claims: delete them."""
-    claimed = {link.put_code for link in remembered.values() if link.put_code is not None} | kept
-    claimed |= {action.put_code for action in planned if action.put_code is not None}
-    return [
-        Action(ActionKind.DELETE, item.source_work_id or f"put-code:{put_code}", put_code)
-        for put_code, item in sorted(actual.items())
-        if put_code not in claimed
-    ]
+    # Gone already (the researcher deleted it), or the put-code now holds something that is not this
+    # output's work: nothing to delete; the link names nothing of ours.
+    return Action(ActionKind.FORGET, publication_id, link.put_code)
 
 
 def _by_source(actual: Mapping[int, OrcidItem]) -> dict[str, int]:
@@ -185,3 +185,24 @@ def _by_source(actual: Mapping[int, OrcidItem]) -> dict[str, int]:
         if item.source_work_id is not None:
             found.setdefault(item.source_work_id, put_code)
     return found
+
+
+@dataclass(frozen=True)
+class DeletionLimits:
+    """A full sync may delete at most `min_works` works, or `max_share` of ours on the record if more."""
+
+    min_works: int = 10
+    max_share: float = 0.25
+
+
+def hold_mass_deletion(plan: SyncPlan, ours_on_record: int, limits: DeletionLimits) -> SyncPlan:
+    """Hold back every deletion when a plan would delete more than both limits allow.
+
+    A plan that deletes more than `limits.min_works` works *and* more than `limits.max_share` of the
+    works of ours on the record deletes nothing; the rest of the plan goes ahead.
+    """
+    deletes = plan.of_kind(ActionKind.DELETE)
+    if len(deletes) <= limits.min_works or len(deletes) <= limits.max_share * ours_on_record:
+        return plan
+    kept = tuple(action for action in plan.actions if action.kind is not ActionKind.DELETE)
+    return SyncPlan(kept, held=tuple(deletes))
