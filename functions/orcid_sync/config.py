@@ -46,12 +46,19 @@ class Settings(BaseModel):
     sync_jobs_queue_url: str = Field(min_length=1)
     # Only the functions that need them set these (the HTTP function has no work links).
     work_links_table: str | None = None
+    # The table naming the one Orbit person each ORCID iD belongs to (the HTTP function's).
+    orcid_claims_table: str | None = None
+    orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
     orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")
     # Each worker's share of ORCID's 24 requests/s; the template sets it with the worker concurrency.
     orcid_requests_per_second: float = Field(default=10.0, gt=0, le=24)
     orcid_burst: int = Field(default=20, ge=1, le=40)
     max_contributors: int = Field(default=50, ge=1)
+    # The mass-deletion guard: a full sync deleting more than this many works and more than this
+    # share of ours on the record deletes nothing until an operator confirms.
+    mass_delete_min_works: int = Field(default=10, ge=0)
+    mass_delete_max_share: float = Field(default=0.25, ge=0, le=1)
     # ORCID member API: read timeout per request, and the first backoff delay of in-call retries.
     orcid_read_timeout_seconds: float = Field(default=30.0, gt=0)
     orcid_retry_base_delay_seconds: float = Field(default=0.5, ge=0)

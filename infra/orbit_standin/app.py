@@ -29,6 +29,13 @@ class OrbitStandIn:
     outputs: dict[str, ResearchOutput] = field(default_factory=dict)
     # Set to a status (e.g. 503) to make every API call fail, as when Orbit is down.
     failing_status: int | None = None
+    # What goes wrong for one person or one output, as it does in real Pure installations:
+    # a status for a person's list of outputs (404 after Pure merged the person away) ...
+    person_list_status: dict[str, int] = field(default_factory=dict)
+    # ... a list cut short (pages past this offset come back empty, `count` still the full number) ...
+    person_list_cut_at: dict[str, int] = field(default_factory=dict)
+    # ... and an output served as this raw JSON instead of its own (a shape nobody can read).
+    raw_outputs: dict[str, Any] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
@@ -91,19 +98,23 @@ class OrbitStandIn:
     # --- Pure WS 5.24 --------------------------------------------------------------------------------
     def ws_output(self, request: Request, uuid: str) -> Response:
         output = self.outputs.get(uuid)
+        if uuid in self.raw_outputs:
+            return _json(self.raw_outputs[uuid])
         return _json(to_ws(output)) if output else _json({"code": 404, "title": "Not found"}, 404)
 
     def ws_person_outputs(self, request: Request, uuid: str) -> Response:
         if uuid not in self.researchers:
             return _json({"code": 404, "title": "Not found"}, 404)
+        if uuid in self.person_list_status:
+            return _json({"code": self.person_list_status[uuid]}, self.person_list_status[uuid])
         size = max(1, min(_int(request.args.get("size"), 10), 1000))
         offset = max(0, _int(request.args.get("offset"), 0))
         mine = sorted(self.outputs_of(uuid), key=lambda o: o.uuid)
-        page = mine[offset : offset + size]
+        page = mine[offset : offset + size] if offset < self.person_list_cut_at.get(uuid, len(mine)) else []
         body: dict[str, Any] = {
             "count": len(mine),
             "pageInformation": {"offset": offset, "size": size},
-            "items": [to_ws(o) for o in page],
+            "items": [self.raw_outputs.get(o.uuid) or to_ws(o) for o in page],
         }
         if offset + size < len(mine):
             body["navigationLinks"] = [

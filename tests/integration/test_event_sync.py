@@ -208,7 +208,7 @@ def test_a_revoked_token_pauses_the_researcher_without_retries(stack: LocalStack
 
     consent = ConsentStore(stack.resources.refs["ConsentsTable"]).get(sofie.researcher.uuid)
     assert consent is not None and consent.status is ConsentStatus.REVOKED
-    assert consent.sync is not None and consent.sync.problem == "revoked"
+    assert consent.sync is not None and consent.sync.run_problem == "revoked"
     assert report.failed == 0  # not retried
     assert dead_letters(stack, "SyncJobsDlq") == []
     assert writes(stack) == revocation_delete_allowed_calls + 1  # the one refused POST

@@ -163,7 +163,7 @@ def test_a_token_revoked_between_runs_is_reported_on_the_status_page(
     consent = ConsentStore(stack.resources.refs["ConsentsTable"]).get(ida.researcher.uuid)
     assert consent is not None and consent.status is ConsentStatus.REVOKED
     status = ida.browser.status_json()
-    assert status["symbol"] == "paused" and status["sync"]["problem"] == "revoked"  # type: ignore[index]
+    assert status["symbol"] == "paused" and status["sync"]["run_problem"] == "revoked"  # type: ignore[index]
 
 
 def test_a_refusal_of_the_whole_call_is_reported_not_retried(

@@ -33,10 +33,14 @@ class SyncJob(BaseModel):
     reason: str
     # Distinguishes repeats that must not be deduplicated (e.g. the time of the consent).
     version: str
+    # An operator confirmed that this full sync may delete more works than the mass-deletion guard allows.
+    allow_mass_delete: bool = False
 
     @property
     def deduplication_id(self) -> str:
         raw = f"{self.kind.value}|{self.person_id}|{self.publication_id or '*'}|{self.reason}|{self.version}"
+        if self.allow_mass_delete:
+            raw += "|allow-mass-delete"
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -89,10 +93,21 @@ def nightly_job(person_id: str, night: str) -> SyncJob:
     return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="nightly", version=night)
 
 
-def resync_job(person_id: str, requested_at: datetime, restore: bool) -> SyncJob:
-    """A full sync the researcher asked for; with `restore`, works they removed on ORCID come back."""
+def resync_job(
+    person_id: str, requested_at: datetime, restore: bool, *, allow_mass_delete: bool = False
+) -> SyncJob:
+    """A full sync asked for now; with `restore`, works the researcher removed on ORCID come back.
+
+    Only an operator sets `allow_mass_delete`: it lets this one run delete past the guard.
+    """
     reason = "restore" if restore else "resync"
-    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason=reason, version=requested_at.isoformat())
+    return SyncJob(
+        kind=JobKind.FULL,
+        person_id=person_id,
+        reason=reason,
+        version=requested_at.isoformat(),
+        allow_mass_delete=allow_mass_delete,
+    )
 
 
 def consent_job(person_id: str, granted_at: datetime) -> SyncJob:

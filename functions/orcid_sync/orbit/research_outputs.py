@@ -7,14 +7,20 @@ name ResearchOutput, read back in pages through `POST /ws/api/research-outputs/s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from pydantic import ValidationError
 
 from orcid_sync.observability import logger
 from orcid_sync.orbit.http import OrbitHttp
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
+
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 WS = "/ws/api/524"
 PURE_API = "/ws/api"
@@ -23,6 +29,35 @@ PURE_API = "/ws/api"
 class OrbitApiShape(StrEnum):
     WS524 = "ws524"
     PURE_API = "pure-api"
+
+
+class PersonOutputsUnknown(Exception):
+    """Orbit did not give the person's whole list of outputs (404, a page missing or cut short).
+
+    Not the same as an empty list: nothing may be concluded from it, least of all that the researcher's
+    works are no longer wanted.
+    """
+
+
+@dataclass(frozen=True)
+class PersonOutputs:
+    """A person's outputs as Orbit listed them, and what of the list could not be read."""
+
+    publications: list[Publication]
+    # Items that could not be read, by uuid: their works are kept exactly as they are.
+    unreadable: dict[str, str] = field(default_factory=dict)
+    # Why the list cannot be trusted as complete (an unreadable item without a uuid), or None.
+    incomplete: str | None = None
+
+
+def read_output(data: object) -> Publication:
+    """One research output from Pure JSON; MalformedResearchOutput with a reason if it cannot be read."""
+    try:
+        return publication_from_pure(data)
+    except ValidationError as exc:
+        raise MalformedResearchOutput(
+            f"the research output does not fit our model: {exc.errors()[0]['msg']}"
+        ) from None
 
 
 class OrbitResearchOutputs:
@@ -34,48 +69,75 @@ class OrbitResearchOutputs:
         self._page_size = page_size
 
     def get(self, uuid: str) -> Publication | None:
-        """The output as Orbit has it now; None when Orbit no longer has it (deleted)."""
+        """The output as Orbit has it now; None when Orbit no longer has it (deleted).
+
+        Raises MalformedResearchOutput when Orbit's answer is not a readable research output.
+        """
         base = WS if self._shape is OrbitApiShape.WS524 else PURE_API
         data = self._http.get(f"{base}/research-outputs/{uuid}")
-        return publication_from_pure(data) if data is not None else None
+        return read_output(data) if data is not None else None
 
-    def of_person(self, person_uuid: str) -> list[Publication]:
-        """Every output Orbit lists for the person, all pages; unreadable items are logged and skipped."""
-        pages = (
-            self._ws_pages(person_uuid)
-            if self._shape is OrbitApiShape.WS524
-            else self._api_pages(person_uuid)
-        )
-        publications = []
-        for item in (item for page in pages for item in page):
+    def of_person(self, person_uuid: str) -> PersonOutputs:
+        """Every output Orbit lists for the person, all pages.
+
+        Raises PersonOutputsUnknown when the list itself is missing or cut short (and OrbitUnavailable
+        when Orbit fails); an item that cannot be read is reported, by uuid, never dropped silently.
+        """
+        if self._shape is OrbitApiShape.WS524:
+            items: list[Any] = list(self._ws_items(person_uuid))
+            missing: list[str] = []
+        else:
+            items, missing = self._api_items(person_uuid)
+        publications: list[Publication] = []
+        unreadable = {uuid: "Orbit did not return it with the person's outputs" for uuid in missing}
+        incomplete = None
+        for item in items:
             try:
-                publications.append(publication_from_pure(item))
+                publications.append(read_output(item))
             except MalformedResearchOutput as exc:
-                logger.warning("unreadable research output skipped", extra={"reason": str(exc)})
-        return publications
+                uuid = item.get("uuid") if isinstance(item, dict) else None
+                logger.warning("unreadable research output kept as it is", extra={"reason": str(exc)})
+                if isinstance(uuid, str) and _UUID_RE.match(uuid.strip()):
+                    unreadable[uuid.strip().lower()] = f"Orbit's record could not be read: {exc}"
+                else:
+                    incomplete = f"an output in the list could not be read: {exc}"
+        return PersonOutputs(publications, unreadable, incomplete)
 
-    def _ws_pages(self, person_uuid: str) -> Iterator[list[dict[str, Any]]]:
+    def _ws_items(self, person_uuid: str) -> Iterator[dict[str, Any]]:
         offset = 0
         while True:
             params = {"size": str(self._page_size), "offset": str(offset)}
-            data = self._http.get(f"{WS}/persons/{person_uuid}/research-outputs", params) or {}
-            items = list(data.get("items") or [])
-            yield items
+            data = self._http.get(f"{WS}/persons/{person_uuid}/research-outputs", params)
+            if data is None:
+                raise PersonOutputsUnknown(f"Orbit answered 404 for the person's outputs (offset {offset})")
+            items = data.get("items") or []
+            total = data.get("count")
+            if not isinstance(items, list) or not isinstance(total, int):
+                raise PersonOutputsUnknown("Orbit's list of the person's outputs has no items or count")
+            yield from items
             offset += len(items)
-            if not items or offset >= int(data.get("count") or 0):
+            if offset >= total:
                 return
+            if not items:
+                raise PersonOutputsUnknown(f"Orbit's list stopped at {offset} of {total} outputs")
 
-    def _api_pages(self, person_uuid: str) -> Iterator[list[dict[str, Any]]]:
-        dependents = self._http.get(f"{PURE_API}/persons/{person_uuid}/dependents") or {}
+    def _api_items(self, person_uuid: str) -> tuple[list[Any], list[str]]:
+        dependents = self._http.get(f"{PURE_API}/persons/{person_uuid}/dependents")
+        if dependents is None or not isinstance(dependents.get("items", []), list):
+            raise PersonOutputsUnknown("Orbit answered 404 for the person's dependents")
         uuids = [
-            str(ref["uuid"])
+            str(ref["uuid"]).lower()
             for ref in dependents.get("items") or []
-            if ref.get("systemName") == "ResearchOutput" and ref.get("uuid")
+            if isinstance(ref, dict) and ref.get("systemName") == "ResearchOutput" and ref.get("uuid")
         ]
+        items: list[Any] = []
         for start in range(0, len(uuids), self._page_size):
             chunk = uuids[start : start + self._page_size]
-            data = (
-                self._http.post(f"{PURE_API}/research-outputs/search", {"uuids": chunk, "size": len(chunk)})
-                or {}
+            data = self._http.post(
+                f"{PURE_API}/research-outputs/search", {"uuids": chunk, "size": len(chunk)}
             )
-            yield list(data.get("items") or [])
+            if data is None or not isinstance(data.get("items", []), list):
+                raise PersonOutputsUnknown("Orbit answered 404 for a page of the person's outputs")
+            items.extend(data.get("items") or [])
+        returned = {str(item.get("uuid", "")).strip().lower() for item in items if isinstance(item, dict)}
+        return items, [uuid for uuid in uuids if uuid not in returned]

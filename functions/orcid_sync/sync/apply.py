@@ -53,34 +53,27 @@ class RunCounts:
     removed_by_researcher: int = 0
     duplicates: int = 0
     failed: int = 0
-    # Our works that ORCID lists as private: only the researcher sees them (their default visibility).
-    private: int = 0
-    rejected_reasons: dict[str, str] = field(default_factory=dict)
-
-    def problem_text(self) -> str | None:
-        if not self.rejected_reasons:
-            if self.private:
-                return (
-                    f"{self.private} of your works on ORCID are private, so nobody else can see them; "
-                    "you can change their visibility (or your default visibility) on orcid.org"
-                )
-            return None
-        first = sorted(self.rejected_reasons.items())[0]
-        more = len(self.rejected_reasons) - 1
-        suffix = f" (and {more} more)" if more else ""
-        return f"ORCID refused a work ({first[0]}): {first[1]}{suffix}"
 
 
 @dataclass
 class PlanRunner:
     person_id: str
     orcid_id: str
-    token: str
+    # Decrypts the access token; called once, and only when the run calls ORCID.
+    token_source: Callable[[], str]
     client: OrcidWorksClient
     links: WorkLinkStore
     clock: Callable[[], datetime]
     counts: RunCounts = field(default_factory=RunCounts)
+    deleted: set[int] = field(default_factory=set)  # put-codes this run deleted
     _ours: dict[int, WorkSummary] | None = None
+    _token: str | None = field(default=None, repr=False)
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self.token_source()
+        return self._token
 
     def our_works(self) -> list[WorkSummary]:
         """Our items on the record (one GET /works per run at most)."""
@@ -177,6 +170,7 @@ class PlanRunner:
         with contextlib.suppress(NotOurItem):  # someone else's item: nothing of ours to delete
             self.client.delete_work(self.orcid_id, self.token, action.put_code)
         self.links.delete(self.person_id, action.publication_id)
+        self.deleted.add(action.put_code)
         self.counts.deleted += 1
 
     def _resolve_conflict(self, pid: str, wanted: DesiredWork, work: Work, conflict: WorkConflict) -> None:
@@ -211,7 +205,6 @@ class PlanRunner:
             self._link(pid, LinkState.REJECTED, put_code, wanted.content_hash, f"{code}{exc.message}")
         )
         self.counts.failed += 1
-        self.counts.rejected_reasons[pid] = f"{code}{exc.message}"
         logger.warning("ORCID refused a work", extra={"publication_id": pid, "error_code": exc.error_code})
 
     def _link(
@@ -227,6 +220,7 @@ class PlanRunner:
             person_id=self.person_id,
             publication_id=pid,
             state=state,
+            orcid=self.orcid_id,
             put_code=put_code,
             content_hash=content_hash,
             duplicate_of=duplicate_of,

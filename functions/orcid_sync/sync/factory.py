@@ -13,6 +13,7 @@ from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.planner import DeletionLimits
 from orcid_sync.sync.router import EventRouter
 from orcid_sync.sync.service import SyncService
 
@@ -38,6 +39,7 @@ def build_sync_service(settings: Settings, session: requests.Session | None = No
         ),
         orbit=_orbit(settings, http),
         max_contributors=settings.max_contributors,
+        deletion_limits=DeletionLimits(settings.mass_delete_min_works, settings.mass_delete_max_share),
     )
 
 

@@ -1,7 +1,10 @@
 """The sync worker's service: one job (one output, or a researcher's whole record) → plan → ORCID → links.
 
 Truth comes from Orbit, memory from work links, and — for a full sync or a conflict — the actual state
-from ORCID's `GET /works` (our items only). Every write comes from the planner's diff.
+from ORCID's `GET /works` (our items only). Every write comes from the planner's diff. Only what Orbit
+positively says it no longer wants is deleted: an answer that is missing, cut short or unreadable keeps
+the works as they are and is reported. After every job the consent's summary is rebuilt from the links,
+with a write that cannot undo a disconnect or a reconnect that happened meanwhile.
 """
 
 from __future__ import annotations
@@ -13,18 +16,33 @@ from datetime import UTC, datetime
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob
 from orcid_sync.observability import logger
 from orcid_sync.orbit.eligibility import check_eligibility
+from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.publication import Publication
-from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
+from orcid_sync.orbit.pure_json import MalformedResearchOutput
+from orcid_sync.orbit.research_outputs import OrbitResearchOutputs, PersonOutputsUnknown
 from orcid_sync.orcid.client import OrcidWorksClient
-from orcid_sync.orcid.errors import OrcidError, RecordUnavailable, TokenRevoked, Transient
+from orcid_sync.orcid.errors import (
+    OrcidError,
+    RecordMerged,
+    RecordUnavailable,
+    TokenRevoked,
+    Transient,
+)
 from orcid_sync.orcid.work import Work, WorkNotSendable
 from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import content_hash
-from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore, SyncSummary
+from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.apply import PlanRunner, RunCounts, source_work_id
-from orcid_sync.sync.planner import DesiredWork, OrcidItem, plan_sync
+from orcid_sync.sync.planner import (
+    DeletionLimits,
+    DesiredWork,
+    OrcidItem,
+    hold_mass_deletion,
+    plan_sync,
+)
+from orcid_sync.sync.summary import RunProblem, RunReport, summarize
 
 
 def _utcnow() -> datetime:
@@ -36,7 +54,7 @@ class JobResult:
     person_id: str
     counts: RunCounts = field(default_factory=RunCounts)
     skipped: str | None = None  # why nothing was done
-    problem: str | None = None  # what stopped the run (revoked, record locked)
+    problem: str | None = None  # what stopped or limited the run, by RunProblem code
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class SyncService:
     orcid: OrcidWorksClient
     orbit: OrbitResearchOutputs
     max_contributors: int = 50
+    deletion_limits: DeletionLimits = field(default_factory=DeletionLimits)
     clock: Callable[[], datetime] = _utcnow
 
     def run(self, job: SyncJob) -> JobResult:
@@ -63,74 +82,119 @@ class SyncService:
             logger.info("sync job dropped: no active consent", extra={"person_id": job.person_id})
             return JobResult(job.person_id, skipped="no active consent")
         assert consent.orcid is not None  # an active consent always names its iD
-        token = self.cipher.decrypt(job.person_id, consent.access_token)
+        ciphertext = consent.access_token
         runner = PlanRunner(
             person_id=job.person_id,
             orcid_id=consent.orcid,
-            token=token,
+            token_source=lambda: self.cipher.decrypt(job.person_id, ciphertext),
             client=self.orcid,
             links=self.links,
             clock=self.clock,
         )
+        report = RunReport(full=job.kind is JobKind.FULL)
         try:
             if job.kind is JobKind.FULL:
-                on_orcid = self._full(job, consent, runner)
+                self._full(job, consent, runner, report)
             else:
                 assert job.publication_id is not None
-                self._one(job.publication_id, consent, runner)
-                on_orcid = None
-        except TokenRevoked:
-            self._record(consent, runner.counts, None, "revoked", revoked=True)
-            logger.info(
-                "consent revoked at ORCID; researcher's jobs stop", extra={"person_id": job.person_id}
-            )
-            return JobResult(job.person_id, runner.counts, problem="revoked")
-        except RecordUnavailable as exc:
-            self._record(consent, runner.counts, None, f"record {exc.reason}")
-            logger.warning(
-                "ORCID record takes no writes", extra={"person_id": job.person_id, "why": exc.reason}
-            )
-            return JobResult(job.person_id, runner.counts, problem=f"record {exc.reason}")
+                self._one(job.publication_id, consent, runner, report)
         except Transient:
             raise
+        except OrbitUnavailable as exc:
+            if report.full:  # the list could not be read: say so now, try again later
+                self._stop(report, RunProblem.ORBIT_LIST_UNKNOWN, f"Orbit could not list your outputs: {exc}")
+                self._record(consent, runner, report)
+            raise
         except OrcidError as exc:
-            # A refusal that no retry can fix (a bug on our side, a token without the right scope):
-            # report it on the status page and in the logs instead of retrying into the dead-letter queue.
-            refusal = f"ORCID refused the sync: {exc.message}"
-            self._record(consent, runner.counts, None, refusal)
-            logger.error("ORCID refused the sync", extra={"person_id": job.person_id, "code": exc.error_code})
-            return JobResult(job.person_id, runner.counts, problem=refusal)
-        if job.kind is JobKind.FULL:
-            problem = runner.counts.problem_text()
-            self._record(consent, runner.counts, on_orcid, problem)
-        return JobResult(job.person_id, runner.counts)
+            self._stopped_by_orcid(job, runner, report, exc)
+        self._record(consent, runner, report)
+        return JobResult(
+            job.person_id, runner.counts, problem=report.problem.value if report.problem else None
+        )
 
     # --- the two kinds of job ----------------------------------------------------------------------
-    def _one(self, publication_id: str, consent: Consent, runner: PlanRunner) -> None:
-        publication = self.orbit.get(publication_id)
+    def _one(self, publication_id: str, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
+        report.looked_at = [publication_id]
+        try:
+            publication = self.orbit.get(publication_id)
+        except MalformedResearchOutput as exc:
+            # Unknown is not unwanted: the work stays as it is, and the page says why nothing happened.
+            report.unsendable[publication_id] = f"Orbit's record could not be read: {exc}"
+            logger.warning(
+                "unreadable research output kept as it is", extra={"publication_id": publication_id}
+            )
+            return
         state = self._desired(consent, [publication] if publication else [])
         link = self.links.get(consent.person_id, publication_id)
+        decided = set(state.desired) | set(state.unbuildable)
         plan = plan_sync(
             state.desired,
             {publication_id: link} if link else {},
             None,
+            orcid=consent.orcid,
+            # Orbit answered: the output is gone (404), not eligible, or no longer theirs.
+            unwanted=[] if publication_id in decided else [publication_id],
             scope=[publication_id],
             keep=list(state.unbuildable),
         )
         runner.run(plan, state.desired, state.works)
+        report.unsendable.update(state.unbuildable)
 
-    def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner) -> int:
-        state = self._desired(consent, self.orbit.of_person(consent.person_id))
+    def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
+        assert consent.orcid is not None
+        try:
+            listed = self.orbit.of_person(consent.person_id)
+        except PersonOutputsUnknown as exc:
+            self._stop(report, RunProblem.ORBIT_LIST_UNKNOWN, f"Orbit could not list your outputs: {exc}")
+            logger.warning("person's outputs unknown; works kept", extra={"person_id": consent.person_id})
+            return
+        state = self._desired(consent, listed.publications)
+        unknown = set(listed.unreadable) | set(state.unbuildable)
         remembered = self.links.of_person(consent.person_id)
         ours = runner.our_works()
         actual = {summary.put_code: OrcidItem(summary.put_code, source_work_id(summary)) for summary in ours}
-        runner.counts.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
+        report.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
+        mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
+        if listed.incomplete:
+            self._stop(
+                report, RunProblem.ORBIT_LIST_INCOMPLETE, f"Orbit's list of your outputs: {listed.incomplete}"
+            )
         plan = plan_sync(
-            state.desired, remembered, actual, keep=list(state.unbuildable), restore=job.reason == "restore"
+            state.desired,
+            remembered,
+            actual,
+            orcid=consent.orcid,
+            unwanted=set() if listed.incomplete else mine - set(state.desired) - unknown,
+            keep=unknown,
+            restore=job.reason == "restore",
         )
+        if not job.allow_mass_delete:
+            plan = hold_mass_deletion(plan, len(actual), self.deletion_limits)
+        if plan.held:
+            report.held_deletions = len(plan.held)
+            self._stop(
+                report,
+                RunProblem.MASS_DELETION_HELD,
+                f"this run would have deleted {len(plan.held)} of your works from ORCID at once; "
+                "nothing was deleted, and the Orbit team has been asked to check",
+            )
+            logger.warning(
+                "mass deletion held back", extra={"person_id": consent.person_id, "held": len(plan.held)}
+            )
         runner.run(plan, state.desired, state.works)
-        runner.counts.rejected_reasons.update(state.unbuildable)
-        return len(actual) + runner.counts.created - runner.counts.deleted
+        report.unsendable.update(listed.unreadable)
+        report.unsendable.update(state.unbuildable)
+        report.left_alone = self._left_alone(consent, actual, runner)
+
+    def _left_alone(self, consent: Consent, actual: dict[int, OrcidItem], runner: PlanRunner) -> int:
+        """Our client's works on the record that no link of this researcher names for this iD."""
+        assert consent.orcid is not None
+        named = {
+            link.put_code
+            for link in self.links.of_person(consent.person_id).values()
+            if link.is_for(consent.orcid) and link.put_code is not None
+        }
+        return sum(1 for put_code in actual if put_code not in named and put_code not in runner.deleted)
 
     def _desired(self, consent: Consent, publications: list[Publication]) -> DesiredState:
         desired: dict[str, DesiredWork] = {}
@@ -148,36 +212,58 @@ class SyncService:
                     max_contributors=self.max_contributors,
                 )
             except WorkNotSendable as exc:
-                unbuildable[pid] = exc.reason
+                unbuildable[pid] = f"its work could not be built: {exc.reason}"
                 continue
             works[pid] = build.work
             desired[pid] = DesiredWork(pid, content_hash(build.work))
         return DesiredState(desired, works, unbuildable)
 
-    def _record(
-        self,
-        consent: Consent,
-        counts: RunCounts,
-        on_orcid: int | None,
-        problem: str | None,
-        revoked: bool = False,
-    ) -> None:
-        now = self.clock()
-        summary = SyncSummary(
-            last_run_at=now,
-            on_orcid=on_orcid if on_orcid is not None else (consent.sync.on_orcid if consent.sync else 0),
-            created=counts.created,
-            updated=counts.updated,
-            deleted=counts.deleted,
-            failed=counts.failed,
-            problem=problem,
-        )
-        current = self.consents.get(consent.person_id) or consent
-        if revoked:
-            updated = current.with_event("revoked", now, status=ConsentStatus.REVOKED, sync=summary)
+    # --- outcomes ------------------------------------------------------------------------------------
+    @staticmethod
+    def _stop(report: RunReport, problem: RunProblem, text: str) -> None:
+        report.problem = problem
+        report.problem_text = text
+
+    def _stopped_by_orcid(self, job: SyncJob, runner: PlanRunner, report: RunReport, exc: OrcidError) -> None:
+        extra = {"person_id": job.person_id, "code": exc.error_code}
+        if isinstance(exc, TokenRevoked):
+            self._stop(
+                report, RunProblem.REVOKED, "you removed DTU Orbit's access on orcid.org; connect again"
+            )
+            logger.info("consent revoked at ORCID; researcher's jobs stop", extra=extra)
+        elif isinstance(exc, RecordUnavailable):
+            self._stop(report, RunProblem.RECORD_UNAVAILABLE, f"your ORCID record is {exc.reason}")
+            logger.warning("ORCID record takes no writes", extra={**extra, "why": exc.reason})
+        elif isinstance(exc, RecordMerged):
+            self._stop(report, RunProblem.RECORD_MERGED, exc.message)
+            logger.warning("ORCID record merged", extra=extra)
         else:
-            updated = current.model_copy(update={"sync": summary})
-        self.consents.put(updated)
+            # A refusal that no retry can fix (a bug on our side, a token without the right scope):
+            # report it on the status page and in the logs instead of retrying into the dead-letter queue.
+            self._stop(report, RunProblem.ORCID_REFUSED, f"ORCID refused the sync: {exc.message}")
+            logger.error("ORCID refused the sync", extra=extra)
+
+    def _record(self, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
+        """Rebuild the summary from the links; written only if the consent is still this one."""
+        assert consent.orcid is not None
+        assert consent.access_token is not None
+        counts = runner.counts
+        report.created, report.updated = counts.created + counts.adopted, counts.updated
+        report.deleted, report.failed = counts.deleted, counts.failed
+        now = self.clock()
+        summary = summarize(consent.sync, self.links.of_person(consent.person_id), consent.orcid, report, now)
+        if report.problem is RunProblem.REVOKED:
+            written = self.consents.mark_revoked(
+                consent.person_id, consent.orcid, consent.access_token, now, summary
+            )
+        else:
+            written = self.consents.record_sync(consent.person_id, consent.orcid, summary)
+        if not written:
+            # Disconnected, reconnected or revoked while the job ran: that change stands.
+            logger.info(
+                "consent changed during the job; its summary was not written",
+                extra={"person_id": consent.person_id},
+            )
 
 
 def _is_author(publication: Publication, person_id: str) -> bool:
