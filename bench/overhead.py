@@ -181,7 +181,7 @@ def _router(outputs: list[ResearchOutput]) -> tuple[EventRouter, MemorySqs]:
     dynamodb, sqs = MemoryDynamoDB(), MemorySqs()
     consents, links, jobs = memory_stores(dynamodb, sqs)
     for researcher, orcid in zip(RESEARCHERS, ORCID_IDS, strict=True):
-        consents.put(
+        consents.create(
             Consent(
                 person_id=researcher.uuid,
                 status=ConsentStatus.ACTIVE,

@@ -90,7 +90,7 @@ def consent_directly(stack: LocalStack, cipher: TokenCipher, researcher: Researc
         granted_at=now,
         changed_at=now,
     ).with_event("connected", now)
-    ConsentStore(stack.resources.refs["ConsentsTable"]).put(consent)
+    ConsentStore(stack.resources.refs["ConsentsTable"]).create(consent)
     return record.orcid, consent_job(researcher.uuid, now)
 
 

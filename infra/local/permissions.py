@@ -37,6 +37,15 @@ _SQS_ACTIONS = {
 }
 
 
+# A transaction's items need the permission of the call each stands for.
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
 class UncheckablePolicy(ValueError):
     """A function's Policies hold something the local stack cannot enforce faithfully."""
 
@@ -68,6 +77,12 @@ class Role:
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         """Before the call: raise AccessDeniedException unless every resource it names is allowed."""
+        if service == "dynamodb" and operation == "TransactWriteItems":
+            # IAM checks each item of a transaction as the single call it stands for.
+            for entry in params.get("TransactItems", []):
+                for kind, item in entry.items():
+                    self.check(service, _TRANSACT_ACTIONS[kind], item)
+            return
         action = f"{service}:{_SQS_ACTIONS.get(operation, operation) if service == 'sqs' else operation}"
         for resource in self.resources(service, params):
             if not self.allows(action, resource):

@@ -40,7 +40,7 @@ def orbit_http(settings: Settings, session: requests.Session) -> OrbitHttp:
 def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
     http = session or requests.Session()
     return ConsentService(
-        consents=ConsentStore(settings.consents_table),
+        consents=ConsentStore(settings.consents_table, claims_table=settings.orcid_claims_table),
         states=OAuthStateStore(settings.oauth_states_table),
         cipher=TokenCipher(settings.token_key_id),
         oauth=OrcidOAuthClient(

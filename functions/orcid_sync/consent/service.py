@@ -10,9 +10,9 @@ from enum import StrEnum
 from orcid_sync.consent.state import StateProblem, StateRejected, digest, new_secret, same_digest
 from orcid_sync.jobs.sync_jobs import SyncJobQueue, consent_job, resync_job
 from orcid_sync.observability import logger
-from orcid_sync.orbit.persons import OrbitPersons, prefill_for_registration
+from orcid_sync.orbit.persons import OrbitPersons, UnknownPerson
 from orcid_sync.orcid.oauth import OAuthError, OrcidOAuthClient, TokenResponse
-from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
+from orcid_sync.store.consents import CHANGE_ATTEMPTS, Consent, ConsentChanged, ConsentStatus, ConsentStore
 from orcid_sync.store.oauth_states import OAuthStateStore, StoredState
 from orcid_sync.store.token_cipher import TokenCipher
 
@@ -27,6 +27,14 @@ class InsufficientScope(Exception):
 
 class NotConnected(Exception):
     """The researcher has no active consent, so there is nothing to sync."""
+
+
+class OrcidIdTaken(Exception):
+    """The ORCID iD is connected to another Orbit person's active consent; the new token is revoked."""
+
+    def __init__(self, orcid: str) -> None:
+        self.orcid = orcid
+        super().__init__(f"ORCID iD {orcid} is already connected to another person in Orbit")
 
 
 class SymbolKind(StrEnum):
@@ -85,6 +93,12 @@ class ConsentService:
     clock: Callable[[], datetime] = _utcnow
 
     def start_connect(self, person_id: str, *, register: bool = False) -> ConnectStart:
+        """Begin the ORCID authorization. Raises UnknownPerson, before anything is stored, for a person
+        Orbit does not know (and OrbitUnavailable when Orbit cannot say)."""
+        person = self.persons.get(person_id)
+        if person is None:
+            logger.warning("connect refused: Orbit does not know the person", extra={"person_id": person_id})
+            raise UnknownPerson("Orbit has no person with the identity you signed in with")
         state, browser_secret = new_secret(), new_secret()
         now = self.clock()
         self.states.put(
@@ -96,14 +110,13 @@ class ConsentService:
                 registration=register,
             )
         )
-        person = prefill_for_registration(self.persons, person_id) if register else None
         url = self.oauth.authorize_url(
             redirect_uri=self.redirect_uri,
             state=state,
             register=register,
-            given_names=person.given_names if person else None,
-            family_names=person.family_names if person else None,
-            email=person.email if person else None,
+            given_names=person.given_names if register else None,
+            family_names=person.family_names if register else None,
+            email=person.email if register else None,
         )
         logger.info("consent flow started", extra={"person_id": person_id, "register": register})
         return ConnectStart(authorize_url=url, browser_secret=browser_secret)
@@ -132,35 +145,56 @@ class ConsentService:
         consent = self.consents.get(person_id)
         return StatusView(symbol=symbol_for(consent), consent=consent)
 
-    def request_resync(self, person_id: str, *, restore: bool) -> None:
-        """Queue a full sync now; with `restore`, works the researcher removed on ORCID are pushed again."""
-        consent = self.consents.get(person_id)
-        if consent is None or consent.status is not ConsentStatus.ACTIVE:
-            raise NotConnected("connect your ORCID iD first")
+    def request_resync(self, person_id: str, *, restore: bool, allow_mass_delete: bool = False) -> None:
+        """Queue a full sync now; with `restore`, works the researcher removed on ORCID are pushed again.
+
+        `allow_mass_delete` (operators only) lets that run delete past the mass-deletion guard.
+        """
         now = self.clock()
-        self.jobs.enqueue(resync_job(person_id, now, restore))
-        self.consents.put(consent.with_event("restore_requested" if restore else "resync_requested", now))
+        event = "restore_requested" if restore else "resync_requested"
+        if allow_mass_delete:
+            event += "_allowing_mass_delete"
+
+        def noted(current: Consent | None) -> Consent:
+            if current is None or current.status is not ConsentStatus.ACTIVE:
+                raise NotConnected("connect your ORCID iD first")
+            return current.with_event(event, now)
+
+        self.consents.change(person_id, noted)
+        self.jobs.enqueue(resync_job(person_id, now, restore, allow_mass_delete=allow_mass_delete))
 
     def disconnect(self, person_id: str) -> Consent | None:
-        """Revoke at ORCID, forget the tokens, keep the consent as an audit record."""
-        consent = self.consents.get(person_id)
-        if consent is None:
-            return None
-        if consent.access_token is not None:
-            token = self.cipher.decrypt(person_id, consent.access_token)
-            # If ORCID is down the revocation fails loudly: we keep the tokens so it can be tried again.
-            self.oauth.revoke(token)
-        updated = consent.with_event(
-            "disconnected",
-            self.clock(),
-            status=ConsentStatus.DISCONNECTED,
-            access_token=None,
-            refresh_token=None,
-            token_expires_at=None,
-        )
-        self.consents.put(updated)
-        logger.info("consent disconnected", extra={"person_id": person_id})
-        return updated
+        """Revoke at ORCID, forget the tokens, keep the consent as an audit record.
+
+        Every token we forget is revoked first; if a callback stores a new one meanwhile, the guarded
+        write fails and the loop revokes that one too. If ORCID is down the revocation fails loudly and
+        the tokens are kept, so it can be tried again.
+        """
+        revoked: set[str] = set()
+        for _ in range(CHANGE_ATTEMPTS):
+            consent = self.consents.get(person_id)
+            if consent is None:
+                return None
+            if consent.access_token is not None:
+                token = self.cipher.decrypt(person_id, consent.access_token)
+                if token not in revoked:
+                    self.oauth.revoke(token)
+                    revoked.add(token)
+            updated = consent.with_event(
+                "disconnected",
+                self.clock(),
+                status=ConsentStatus.DISCONNECTED,
+                access_token=None,
+                refresh_token=None,
+                token_expires_at=None,
+            )
+            try:
+                stored = self.consents.save(updated, consent)
+            except ConsentChanged:
+                continue
+            logger.info("consent disconnected", extra={"person_id": person_id})
+            return stored
+        raise ConsentChanged(f"the consent of {person_id} kept changing; try again")
 
     def _take_state(self, state: str | None, browser_secret: str | None) -> StoredState:
         if not state:
@@ -180,32 +214,71 @@ class ConsentService:
         return stored
 
     def _record_decline(self, person_id: str, now: datetime, error: str) -> CallbackResult:
-        existing = self.consents.get(person_id)
-        if existing is not None and existing.status is ConsentStatus.ACTIVE:
-            # Declining a second authorization does not undo the first; it is only noted.
-            consent = existing.with_event("declined_again", now)
-        elif existing is not None:
-            consent = existing.with_event("declined", now, status=ConsentStatus.DECLINED)
-        else:
-            consent = Consent(person_id=person_id, status=ConsentStatus.DECLINED, changed_at=now)
-            consent = consent.with_event("declined", now)
-        self.consents.put(consent)
+        def declined(existing: Consent | None) -> Consent:
+            if existing is not None and existing.status is ConsentStatus.ACTIVE:
+                # Declining a second authorization does not undo the first; it is only noted.
+                return existing.with_event("declined_again", now)
+            if existing is not None:
+                return existing.with_event("declined", now, status=ConsentStatus.DECLINED)
+            fresh = Consent(person_id=person_id, status=ConsentStatus.DECLINED, changed_at=now)
+            return fresh.with_event("declined", now)
+
+        _, consent = self.consents.change(person_id, declined)
+        assert consent is not None
         logger.info("consent declined", extra={"person_id": person_id, "orcid_error": error})
         return CallbackResult(consent=consent, declined=True)
 
     def _save_grant(self, person_id: str, grant: TokenResponse, now: datetime) -> CallbackResult:
-        previous = self.consents.get(person_id)
-        replaced = None
-        if previous is not None and previous.orcid and previous.orcid != grant.orcid:
-            replaced = previous.orcid
+        """Store the new consent and its iD's claim in one guarded write; revoke every token we drop.
+
+        Two callbacks racing for one person: each write names the version it read, so the loser reads
+        again and replaces the winner (whose token it then revokes). A callback for an iD another
+        person's active consent holds is refused and its token revoked.
+        """
+        for _ in range(CHANGE_ATTEMPTS):
+            previous = self.consents.get(person_id)
+            claim = self.consents.claim_of(grant.orcid)
+            if (
+                claim is not None
+                and claim.person_id != person_id
+                and self._holds(claim.person_id, grant.orcid)
+            ):
+                self._revoke_quietly(grant.access_token, "the iD belongs to another Orbit person")
+                logger.warning(
+                    "ORCID iD already connected to another person",
+                    extra={"person_id": person_id, "holder": claim.person_id, "orcid": grant.orcid},
+                )
+                raise OrcidIdTaken(grant.orcid)
+            try:
+                consent = self.consents.save_claimed(
+                    self._granted(person_id, previous, grant, now), previous, claim
+                )
+            except ConsentChanged:
+                continue
+            break
+        else:
+            self._revoke_quietly(grant.access_token, "the consent kept changing")
+            raise ConsentChanged(f"the consent of {person_id} kept changing; try again")
+        replaced = previous.orcid if previous and previous.orcid and previous.orcid != grant.orcid else None
         if previous is not None and previous.access_token is not None:
             old_token = self.cipher.decrypt(person_id, previous.access_token)
             # A token we stop storing must not stay valid at ORCID. ORCID may hand back the same token
             # when the same person re-authorizes with the same scopes; that one is kept, of course.
             if old_token != grant.access_token:
                 self._revoke_quietly(old_token, "replaced by a new consent")
+        self.jobs.enqueue(consent_job(person_id, now))
+        logger.info(
+            "consent saved",
+            extra={"person_id": person_id, "orcid": grant.orcid, "replaced_orcid": replaced},
+        )
+        return CallbackResult(consent=consent, replaced_orcid=replaced)
+
+    def _granted(
+        self, person_id: str, previous: Consent | None, grant: TokenResponse, now: datetime
+    ) -> Consent:
+        replaced = previous is not None and previous.orcid is not None and previous.orcid != grant.orcid
         base = previous or Consent(person_id=person_id, status=ConsentStatus.ACTIVE, changed_at=now)
-        consent = base.with_event(
+        return base.with_event(
             "connected",
             now,
             status=ConsentStatus.ACTIVE,
@@ -218,13 +291,11 @@ class ConsentService:
             granted_at=now,
             sync=None if replaced else base.sync,
         )
-        self.consents.put(consent)
-        self.jobs.enqueue(consent_job(person_id, now))
-        logger.info(
-            "consent saved",
-            extra={"person_id": person_id, "orcid": grant.orcid, "replaced_orcid": replaced},
-        )
-        return CallbackResult(consent=consent, replaced_orcid=replaced)
+
+    def _holds(self, holder: str, orcid: str) -> bool:
+        """Whether `holder`'s consent is active for `orcid` (a claim outlives the consent it served)."""
+        consent = self.consents.get(holder)
+        return consent is not None and consent.status is ConsentStatus.ACTIVE and consent.orcid == orcid
 
     def _revoke_quietly(self, token: str, why: str) -> None:
         try:

@@ -20,7 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orcid_sync.config import get_settings
 from orcid_sync.consent.factory import build_consent_service
-from orcid_sync.consent.service import ConsentService, InsufficientScope, NotConnected, StatusView
+from orcid_sync.consent.service import (
+    ConsentService,
+    InsufficientScope,
+    NotConnected,
+    OrcidIdTaken,
+    StatusView,
+)
 from orcid_sync.consent.state import StateRejected
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.orbit.http import OrbitUnavailable
@@ -206,7 +212,10 @@ def _check_same_origin() -> None:
         raise CrossSiteRequest("the request came from another site")
     submitted = headers.get("x-csrf-token")
     if submitted is None and app.current_event.body:
-        form = parse_qs(app.current_event.decoded_body, max_num_fields=10)
+        try:
+            form = parse_qs(app.current_event.decoded_body, max_num_fields=10)
+        except ValueError:
+            raise BadRequest("the form has more fields than any of our forms") from None
         submitted = next(iter(form.get("csrf", [])), None)
     expected_token = _cookie_value(CSRF_COOKIE)
     if not expected_token or not submitted or not secrets.compare_digest(submitted, expected_token):
@@ -280,7 +289,21 @@ def _upstream_down(exc: Exception) -> Response[str]:
     return _message_page(HTTPStatus.BAD_GATEWAY, "down.heading", text("down.body", _lang()))
 
 
-@app.exception_handler([BadRequest, UnknownPerson])  # type: ignore[untyped-decorator]
+@app.exception_handler(OrcidIdTaken)  # type: ignore[untyped-decorator]
+def _orcid_taken(exc: OrcidIdTaken) -> Response[str]:
+    metrics.add_metric(name="OrcidIdConflicts", unit=MetricUnit.Count, value=1)
+    lang = _lang()
+    return _message_page(HTTPStatus.CONFLICT, "taken.heading", text("taken.body", lang, orcid=exc.orcid))
+
+
+@app.exception_handler(UnknownPerson)  # type: ignore[untyped-decorator]
+def _unknown_person(exc: UnknownPerson) -> Response[str]:
+    logger.info("signed-in identity unknown to Orbit")
+    body = text("unknown_person.body", _lang())
+    return _message_page(HTTPStatus.FORBIDDEN, "unknown_person.heading", body, retry=False)
+
+
+@app.exception_handler(BadRequest)  # type: ignore[untyped-decorator]
 def _bad_request(exc: Exception) -> Response[str]:
     logger.info("bad request", extra={"detail": str(exc)})
     return _message_page(HTTPStatus.BAD_REQUEST, "bad_request.heading", str(exc))

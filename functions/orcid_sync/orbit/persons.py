@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from orcid_sync.observability import logger
-from orcid_sync.orbit.http import OrbitHttp, OrbitUnavailable
+from orcid_sync.orbit.http import OrbitHttp
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _EMPLOYEE_ID_TYPE = "/personsources/employee"
@@ -83,12 +82,3 @@ class OrbitPersons:
             if person.employee_id == claim_value:
                 return person.uuid
         raise UnknownPerson("Orbit has no person with that employee number")
-
-
-def prefill_for_registration(persons: OrbitPersons, person_uuid: str) -> OrbitPerson | None:
-    """Names and e-mail for ORCID's registration form, or None: a prefill is a convenience, not a must."""
-    try:
-        return persons.get(person_uuid)
-    except OrbitUnavailable as exc:
-        logger.warning("registration form not prefilled", extra={"reason": str(exc)})
-        return None

@@ -17,9 +17,39 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "Du kan til enhver tid afbryde forbindelsen.",
     },
     "replaced.body": {
-        "en": "This replaces your earlier link to {old}; DTU Orbit no longer has access to that record.",
+        "en": "This replaces your earlier link to {old}; DTU Orbit no longer has access to that record. "
+        "The works DTU Orbit added to {old} stay there as they are: that record is yours, so remove them "
+        "on orcid.org if you no longer want them. Your works are now being added to your new iD.",
         "da": "Dette erstatter din tidligere forbindelse til {old}; "
-        "DTU Orbit har ikke længere adgang til den.",
+        "DTU Orbit har ikke længere adgang til den. De værker, DTU Orbit tilføjede til {old}, bliver "
+        "liggende: profilen er din, så fjern dem på orcid.org, hvis du ikke længere vil have dem dér. "
+        "Dine værker bliver nu tilføjet til dit nye iD.",
+    },
+    "taken.heading": {
+        "en": "This ORCID iD is already connected to someone else",
+        "da": "Dette ORCID iD er allerede forbundet til en anden",
+    },
+    "taken.body": {
+        "en": "The ORCID iD {orcid} is connected to another person's profile in DTU Orbit, so it was not "
+        "connected to yours and nothing was stored. If it is your iD, ask the Orbit team at DTU Library "
+        "to look into it (they can see which profile holds it); if you signed in to ORCID with the wrong "
+        "account, sign out on orcid.org and connect again.",
+        "da": "ORCID iD'et {orcid} er forbundet til en anden persons profil i DTU Orbit, så det blev ikke "
+        "forbundet til din, og intet blev gemt. Hvis det er dit iD, så bed Orbit-teamet på DTU Bibliotek "
+        "om at undersøge det (de kan se, hvilken profil der har det); hvis du loggede ind på ORCID med "
+        "den forkerte konto, så log ud på orcid.org og forbind igen.",
+    },
+    "unknown_person.heading": {
+        "en": "DTU Orbit does not know you",
+        "da": "DTU Orbit kender dig ikke",
+    },
+    "unknown_person.body": {
+        "en": "You are signed in, but DTU Orbit has no researcher profile for your identity, so there is "
+        "nothing to connect and nothing was stored. If you think you should have a profile in Orbit, "
+        "contact the Orbit team at DTU Library.",
+        "da": "Du er logget ind, men DTU Orbit har ingen forskerprofil for din identitet, så der er intet "
+        "at forbinde, og intet blev gemt. Hvis du mener, du burde have en profil i Orbit, så kontakt "
+        "Orbit-teamet på DTU Bibliotek.",
     },
     "declined.heading": {"en": "You declined", "da": "Du afviste"},
     "declined.body": {
