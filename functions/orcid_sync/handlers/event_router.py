@@ -1,4 +1,9 @@
-"""SQS `orbit-events` → the event router. A malformed event is kept (DLQ, with its reason), never retried."""
+"""SQS `orbit-events` → the event router.
+
+Input no retry can fix (a malformed event, an Orbit answer that is not a research output) goes to the
+dead-letter queue at once, with its reason. Orbit being down is transient: the message waits, longer
+each time, and is tried again.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from orcid_sync import aws
 from orcid_sync.config import get_settings
+from orcid_sync.jobs.messages import QueueMessages
 from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.orbit.http import OrbitUnavailable
+from orcid_sync.orbit.pure_json import MalformedResearchOutput
 from orcid_sync.sync.events import MalformedEvent, parse_event
 from orcid_sync.sync.router import EventRouter
 
@@ -27,15 +34,16 @@ def router() -> EventRouter:
     return build_event_router(get_settings())
 
 
+@cache
+def messages() -> QueueMessages:
+    return QueueMessages()
+
+
 def _keep_for_inspection(record: SQSRecord, reason: str) -> None:
-    """Straight to the dead-letter queue with the reason: retrying cannot fix a malformed message."""
-    aws.sqs().send_message(
-        QueueUrl=get_settings().require("orbit_events_dlq_url"),
-        MessageBody=record.body,
-        MessageAttributes={
-            "reason": {"DataType": "String", "StringValue": reason[:1000]},
-            "originalMessageId": {"DataType": "String", "StringValue": record.message_id},
-        },
+    logger.error("Orbit event kept in the dead-letter queue", extra={"reason": reason})
+    metrics.add_metric(name="EventsMalformed", unit=MetricUnit.Count, value=1)
+    messages().keep_for_inspection(
+        get_settings().require("orbit_events_dlq_url"), record.body, reason, record.message_id
     )
 
 
@@ -44,14 +52,24 @@ def record_handler(record: SQSRecord) -> None:
     try:
         event = parse_event(record.body)
     except MalformedEvent as exc:
-        logger.error("malformed Orbit event kept in the dead-letter queue", extra={"reason": str(exc)})
-        metrics.add_metric(name="EventsMalformed", unit=MetricUnit.Count, value=1)
         _keep_for_inspection(record, str(exc))
         return
     if event is None:
         metrics.add_metric(name="EventsOtherFamily", unit=MetricUnit.Count, value=1)
         return
-    jobs = router().route(event, fallback_version=record.message_id)
+    try:
+        jobs = router().route(event, fallback_version=record.message_id)
+    except MalformedResearchOutput as exc:
+        _keep_for_inspection(record, f"Orbit's answer for output {event.publication_id}: {exc}")
+        return
+    except OrbitUnavailable as exc:
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        wait = messages().retry_later(
+            get_settings().require("orbit_events_queue_url"), record.receipt_handle, receive_count
+        )
+        metrics.add_metric(name="EventsRetried", unit=MetricUnit.Count, value=1)
+        logger.warning("Orbit unavailable; event tried again later", extra={"detail": str(exc), "wait": wait})
+        raise
     logger.info(
         "event routed",
         extra={"publication_id": event.publication_id, "change": event.change.value, "jobs": len(jobs)},

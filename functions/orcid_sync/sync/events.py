@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -38,12 +38,17 @@ class OrbitEvent(BaseModel):
     version: int | None = None
 
 
+# Pure's version counter: a whole number, never a bool, a fraction or a numeric string.
+_Version = Annotated[int, Strict(), Field(ge=0, lt=2**63)]
+
+
 class _OurEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Fields we do not know are ignored, so Orbit can add fields without every event failing.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     type: Literal["researchoutput.created", "researchoutput.updated", "researchoutput.deleted"]
     uuid: str = Field(pattern=_UUID)
-    version: int | None = Field(default=None, ge=0)
+    version: _Version | None = None
     occurred_at: datetime | None = Field(default=None, alias="occurredAt")
 
 
@@ -53,7 +58,7 @@ class _PureChange(BaseModel):
     uuid: str = Field(pattern=_UUID)
     change_type: Literal["CREATE", "UPDATE", "DELETE"] = Field(alias="changeType")
     family: str = Field(alias="familySystemName", min_length=1)
-    version: int | None = Field(default=None, ge=0)
+    version: _Version | None = None
 
 
 _PURE_CHANGES = {"CREATE": ChangeKind.CREATED, "UPDATE": ChangeKind.UPDATED, "DELETE": ChangeKind.DELETED}
@@ -68,6 +73,8 @@ def parse_event(body: str) -> OrbitEvent | None:
         data = json.loads(body)
     except (ValueError, TypeError):
         raise MalformedEvent("the message body is not JSON") from None
+    except RecursionError:
+        raise MalformedEvent("the message body is JSON nested too deeply to read") from None
     if not isinstance(data, dict):
         raise MalformedEvent("the message body is not a JSON object")
     try:
