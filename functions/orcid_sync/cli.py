@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from orcid_sync.orcid.work_xml import work_to_xml
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_SENDABLE = 3
+EXIT_NOT_CONNECTED = 4
 
 
 def _check_orcid_id(args: argparse.Namespace) -> int:
@@ -58,6 +60,36 @@ def _preview_work(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resync(args: argparse.Namespace) -> int:
+    """Queue a full sync of one researcher as an operator (optionally past the mass-deletion guard)."""
+    from datetime import UTC, datetime
+
+    from orcid_sync.consent.service import NotConnected, queue_resync
+    from orcid_sync.jobs.sync_jobs import SyncJobQueue
+    from orcid_sync.store.consents import ConsentStore
+
+    if not args.consents_table or not args.queue_url:
+        return _fail(
+            EXIT_BAD_INPUT, "give --consents-table and --queue-url (or CONSENTS_TABLE, SYNC_JOBS_QUEUE_URL)"
+        )
+    try:
+        queue_resync(
+            ConsentStore(args.consents_table),
+            SyncJobQueue(args.queue_url),
+            args.person,
+            datetime.now(UTC),
+            restore=args.restore,
+            allow_mass_delete=args.allow_mass_delete,
+            by="operator",
+        )
+    except NotConnected:
+        return _fail(EXIT_NOT_CONNECTED, f"{args.person} has no active consent; nothing was queued")
+    what = "restore" if args.restore else "full sync"
+    guard = " that may delete past the mass-deletion guard" if args.allow_mass_delete else ""
+    print(f"queued a {what}{guard} for {args.person}")
+    return 0
+
+
 def _fail(code: int, message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -83,6 +115,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--orcid", help="the researcher's ORCID iD, written as contributor-orcid")
     preview.set_defaults(run=_preview_work)
+    resync = commands.add_parser(
+        "resync",
+        help="queue a full sync of one researcher (operators)",
+        description="Queues a full sync of PERSON and notes it on the consent's audit trail. With "
+        "--allow-mass-delete that one run may delete more works than the mass-deletion guard allows "
+        "(check the status page's problem first). Exit 4 when PERSON has no active consent. "
+        "Example: orcid-sync resync 3f1c…e2 --allow-mass-delete",
+    )
+    resync.add_argument("person", help="the researcher's Orbit person uuid")
+    resync.add_argument("--restore", action="store_true", help="also push works the researcher removed")
+    resync.add_argument(
+        "--allow-mass-delete", action="store_true", help="let this run delete past the mass-deletion guard"
+    )
+    resync.add_argument("--consents-table", default=os.environ.get("CONSENTS_TABLE"))
+    resync.add_argument("--queue-url", default=os.environ.get("SYNC_JOBS_QUEUE_URL"), help="sync-jobs queue")
+    resync.set_defaults(run=_resync)
     return parser
 
 

@@ -76,6 +76,36 @@ def symbol_for(consent: Consent | None) -> SymbolKind:
     return SymbolKind.WORKING
 
 
+def queue_resync(
+    consents: ConsentStore,
+    jobs: SyncJobQueue,
+    person_id: str,
+    now: datetime,
+    *,
+    restore: bool,
+    allow_mass_delete: bool = False,
+    by: str = "researcher",
+) -> None:
+    """Note the request on the consent's audit trail (guarded write) and queue the full sync.
+
+    Raises NotConnected without an active consent. Only operators pass `allow_mass_delete`: it lets
+    that one run delete past the mass-deletion guard.
+    """
+    event = "restore_requested" if restore else "resync_requested"
+    if by != "researcher":
+        event += f"_by_{by}"
+    if allow_mass_delete:
+        event += "_allowing_mass_delete"
+
+    def noted(current: Consent | None) -> Consent:
+        if current is None or current.status is not ConsentStatus.ACTIVE:
+            raise NotConnected("connect your ORCID iD first")
+        return current.with_event(event, now)
+
+    consents.change(person_id, noted)
+    jobs.enqueue(resync_job(person_id, now, restore, allow_mass_delete=allow_mass_delete))
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -145,23 +175,9 @@ class ConsentService:
         consent = self.consents.get(person_id)
         return StatusView(symbol=symbol_for(consent), consent=consent)
 
-    def request_resync(self, person_id: str, *, restore: bool, allow_mass_delete: bool = False) -> None:
-        """Queue a full sync now; with `restore`, works the researcher removed on ORCID are pushed again.
-
-        `allow_mass_delete` (operators only) lets that run delete past the mass-deletion guard.
-        """
-        now = self.clock()
-        event = "restore_requested" if restore else "resync_requested"
-        if allow_mass_delete:
-            event += "_allowing_mass_delete"
-
-        def noted(current: Consent | None) -> Consent:
-            if current is None or current.status is not ConsentStatus.ACTIVE:
-                raise NotConnected("connect your ORCID iD first")
-            return current.with_event(event, now)
-
-        self.consents.change(person_id, noted)
-        self.jobs.enqueue(resync_job(person_id, now, restore, allow_mass_delete=allow_mass_delete))
+    def request_resync(self, person_id: str, *, restore: bool) -> None:
+        """Queue a full sync now; with `restore`, works the researcher removed on ORCID are pushed again."""
+        queue_resync(self.consents, self.jobs, person_id, self.clock(), restore=restore)
 
     def disconnect(self, person_id: str) -> Consent | None:
         """Revoke at ORCID, forget the tokens, keep the consent as an audit record.
