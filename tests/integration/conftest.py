@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from infra.local.browser import Browser
+from infra.local.queues import DrainReport
 from infra.local.stack import LocalStack
 from infra.orbit_standin.people import RESEARCHERS
 from infra.orcid_standin.oauth import OAuthFaults
@@ -22,10 +23,34 @@ def stack() -> Iterator[LocalStack]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_faults(stack: LocalStack) -> Iterator[None]:
-    yield
-    stack.orcid.oauth.faults = OAuthFaults()
-    stack.orbit.failing_status = None
+def _clean_faults(stack: LocalStack, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Reset the stand-ins' faults after each test, and hold every test to first-attempt success.
+
+    A job that crashes and is redelivered can repair its own end state, hiding the crash: unless a
+    test makes jobs fail on purpose (marked `redeliveries_expected`), no message may fail at all.
+    """
+    reports: list[DrainReport] = []
+    drain = stack.queues.drain
+
+    def drain_and_remember(max_invocations: int = 100_000) -> DrainReport:
+        report = drain(max_invocations)
+        reports.append(report)
+        return report
+
+    stack.queues.drain = drain_and_remember  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        stack.queues.drain = drain  # type: ignore[method-assign]
+        stack.orcid.oauth.faults = OAuthFaults()
+        stack.orbit.failing_status = None
+        stack.orbit.person_list_status.clear()
+        stack.orbit.person_list_cut_at.clear()
+        stack.orbit.raw_outputs.clear()
+    if request.node.get_closest_marker("redeliveries_expected") is None:
+        failed = sum(report.failed for report in reports)
+        crashed = sum(report.crashed_invocations for report in reports)
+        assert (failed, crashed) == (0, 0), f"{failed} messages failed, {crashed} invocations crashed"
 
 
 _next_researcher = iter(range(10**6))

@@ -129,6 +129,7 @@ def test_co_authors_each_get_the_work_on_their_own_record(stack: LocalStack, sof
     assert sources_on_orcid(stack, mads.orcid) == {output.uuid: 1}
 
 
+@pytest.mark.redeliveries_expected
 def test_a_put_code_lost_in_a_crash_is_recovered_without_a_duplicate(
     stack: LocalStack, sofie: Connected, monkeypatch: pytest.MonkeyPatch
 ) -> None:

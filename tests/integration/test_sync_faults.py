@@ -58,6 +58,7 @@ def fast_failures(stack: LocalStack) -> Iterator[None]:
     reset_function_caches()
 
 
+@pytest.mark.redeliveries_expected
 def test_orcid_matches_orbit_after_faults_crashes_and_200_events(
     stack: LocalStack, fast_failures: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

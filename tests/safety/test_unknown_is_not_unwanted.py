@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from infra.local.stack import LocalStack
 from tests.integration.sync_fixtures import send_event
 from tests.safety.helpers import (
@@ -41,6 +43,7 @@ def test_a_list_cut_short_keeps_every_work(stack: LocalStack) -> None:
     assert consent_of(stack, ida.person).sync.run_problem == "orbit_list_unknown"  # type: ignore[union-attr]
 
 
+@pytest.mark.redeliveries_expected
 def test_orbit_down_during_a_full_sync_keeps_every_work_and_retries(stack: LocalStack) -> None:
     ida = researcher_with_works(stack, 2)
     before = snapshot(stack, ida.orcid)
