@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo run clean fmt browser bench
+.PHONY: install test lint demo run clean fmt browser bench mutation
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -42,7 +42,31 @@ browser:
 	  || echo "chromium could not be installed here; the browser test will be skipped"; }
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) $(MUTATION_VENV) .pytest_cache .mypy_cache .ruff_cache test-output
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Mutation testing (cosmic-ray) of the code that decides what is created, adopted and deleted on ORCID.
+# It mutates a copy of the working tree in test-output/mutation/tree, never your files; reports land
+# beside it. Not part of `make test`: it takes a while.
+MUTATION_VENV := .venv-mutation
+MUTATION_DIR := test-output/mutation
+MUTATION_TARGETS ?= planner apply
+
+$(MUTATION_VENV)/bin/cosmic-ray:
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/python -m pip install --quiet "cosmic-ray==8.7.0"
+
+mutation: $(STAMP) $(MUTATION_VENV)/bin/cosmic-ray
+	rm -rf $(MUTATION_DIR)/tree && mkdir -p $(MUTATION_DIR)/tree
+	git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(MUTATION_DIR)/tree
+	ln -s $(CURDIR)/$(VENV) $(MUTATION_DIR)/tree/$(VENV)
+	@set -e; for target in $(MUTATION_TARGETS); do \
+	  db=$(CURDIR)/$(MUTATION_DIR)/$$target.sqlite; rm -f $$db; \
+	  (cd $(MUTATION_DIR)/tree && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray init mutation/$$target.toml $$db \
+	    && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray baseline mutation/$$target.toml \
+	    && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray exec mutation/$$target.toml $$db); \
+	  $(MUTATION_VENV)/bin/cr-report $$db > $(MUTATION_DIR)/$$target.txt; \
+	  echo "$$target: $$(tail -2 $(MUTATION_DIR)/$$target.txt | tr '\n' ' ')"; \
+	done
