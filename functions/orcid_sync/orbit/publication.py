@@ -29,6 +29,15 @@ def split_type_uri(type_uri: str | None) -> tuple[str | None, str | None]:
     return parts[0].lower(), (parts[1].lower() if len(parts) > 1 else None)
 
 
+class OrcidPutCode(BaseModel):
+    """A work Pure's own ORCID export created: `/<iD>/work/<put-code>` as Pure records it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    orcid: str
+    put_code: int
+
+
 class AuthorKind(StrEnum):
     INTERNAL = "internal"
     EXTERNAL = "external"
@@ -104,6 +113,12 @@ class Publication(BaseModel):
     """Pure's visibility key: FREE, CAMPUS, BACKEND, CONFIDENTIAL."""
     confidential: bool | None = None
     workflow_step: str | None = None
+    orcid_put_codes: tuple[OrcidPutCode, ...] = ()
+    """The works Pure's own ORCID export made for this output, one per author's record."""
+
+    def put_code_on(self, orcid: str) -> int | None:
+        """The put-code Pure's export recorded for this output on `orcid`'s record, if any."""
+        return next((entry.put_code for entry in self.orcid_put_codes if entry.orcid == orcid), None)
 
     @property
     def type_group(self) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from orcid_sync.orbit.plain_text import html_to_text
-from orcid_sync.orbit.publication import Author, AuthorKind, Publication, PureDate
+from orcid_sync.orbit.publication import Author, AuthorKind, OrcidPutCode, Publication, PureDate
 from orcid_sync.orcid.identifiers import (
     is_valid_isbn,
     is_valid_issn,
@@ -72,6 +72,7 @@ def publication_from_pure(data: object) -> Publication:
         visibility=_str(_obj(record.get("visibility")).get("key")),
         confidential=confidential if isinstance(confidential, bool) else None,
         workflow_step=_str(workflow.get("workflowStep")) or _str(workflow.get("step")),
+        orcid_put_codes=_orcid_put_codes(record),
     )
 
 
@@ -304,6 +305,30 @@ def _isbns_and_issns(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str
     return _unique(isbns), _unique(issns)
 
 
+_PURE_ORCID_WORK_RE = re.compile(r"^/?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/work/(\d{1,18})$")
+
+
+def _orcid_put_codes(record: dict[str, Any]) -> tuple[OrcidPutCode, ...]:
+    """Pure's export's `/<iD>/work/<put-code>` entries: WS `info.additionalExternalIds`, or the Pure API's
+    `identifiers` of type PrimaryId or Id; malformed values are left out."""
+    entries = _dicts(_obj(record.get("info")).get("additionalExternalIds")) + [
+        entry
+        for entry in _dicts(record.get("identifiers"))
+        if entry.get("typeDiscriminator", "PrimaryId") in ("PrimaryId", "Id")
+    ]
+    found: list[OrcidPutCode] = []
+    for entry in entries:
+        if (_str(entry.get("idSource")) or "").upper() != "ORCID":
+            continue
+        match = _PURE_ORCID_WORK_RE.match((_str(entry.get("value")) or _str(entry.get("id")) or "").strip())
+        if match is None:
+            continue
+        put_code = OrcidPutCode(orcid=match.group(1), put_code=int(match.group(2)))
+        if put_code not in found:
+            found.append(put_code)
+    return tuple(found)
+
+
 def _other_ids(record: dict[str, Any], links: tuple[str, ...]) -> tuple[str | None, str | None]:
     """PubMed and arXiv ids from WS `info.additionalExternalIds` or Pure API `identifiers`."""
     pmid: str | None = None
@@ -318,7 +343,7 @@ def _other_ids(record: dict[str, Any], links: tuple[str, ...]) -> tuple[str | No
         value = _str(entry.get("value")) or _str(entry.get("id"))
         if not value:
             continue
-        # ORCID put-codes that Pure's own export recorded (idSource "ORCID") are deliberately ignored.
+        # ORCID put-codes that Pure's own export recorded (idSource "ORCID") are read by _orcid_put_codes.
         if pmid is None and ("pubmed" in source or source == "pmid"):
             pmid = normalize_pmid(value) or value
         elif arxiv_id is None and "arxiv" in source:

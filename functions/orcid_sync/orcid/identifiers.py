@@ -106,3 +106,28 @@ def is_valid_isbn(value: str) -> bool:
 
 def is_valid_issn(value: str) -> bool:
     return normalize_issn(value) is not None
+
+
+_NORMALIZERS = {
+    "doi": normalize_doi,
+    "isbn": normalize_isbn,
+    "issn": normalize_issn,
+    "pmid": normalize_pmid,
+    "arxiv": normalize_arxiv_id,
+}
+
+
+def external_id_key(id_type: str, value: str) -> tuple[str, str] | None:
+    """(type, normalized value) by which two works' identifiers are the same one; None if unusable.
+
+    DOIs, ISBNs, ISSNs, PubMed and arXiv ids are normalized as above (an arXiv version is dropped, so
+    v1 and v2 are one paper); any other type is compared trimmed and lowercased.
+    """
+    kind = id_type.strip().lower()
+    normalize = _NORMALIZERS.get(kind)
+    text = normalize(value) if normalize else (value.strip().lower() or None)
+    if text is None:
+        return None
+    if kind == "arxiv":
+        text = re.sub(r"v\d+$", "", text)
+    return kind, text

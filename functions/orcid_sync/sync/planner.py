@@ -9,6 +9,9 @@ Rules, per Orbit output:
 - wanted, refused earlier (rejected, or a duplicate of another output) → try again only if it changed;
 - positively unwanted (Orbit says: deleted, no longer eligible, no longer an author) → delete the work
   our link names for this ORCID iD, then forget the link;
+- wanted, never pushed, but Pure's own export made a work for it (the put-code Pure recorded, or the
+  one legacy work sharing a `self` identifier) → adopt that work; Pure's put-code gone from the record →
+  the researcher deleted it: remember that; several legacy candidates → leave them all and report it;
 - anything else is left exactly as it is. Unknown is not unwanted: an output Orbit could not tell us
   about keeps its work, and a work of ours that no link of this researcher names for this iD is never
   deleted (another Orbit person's, an earlier export's, a copy whose answer we lost).
@@ -19,11 +22,15 @@ operator confirms it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from orcid_sync.domain.links import LinkState, WorkLink
+
+# An identifier as (type, normalized value): two works sharing one are the same work to ORCID.
+IdKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -32,14 +39,26 @@ class DesiredWork:
 
     publication_id: str
     content_hash: str
+    # The work's `self` identifiers other than our source-work-id (DOI, ISBN, PMID, ...).
+    self_ids: frozenset[IdKey] = frozenset()
+    # The put-code Pure's own export recorded for this output on this researcher's record, if any.
+    pure_put_code: int | None = None
 
 
 @dataclass(frozen=True)
 class OrcidItem:
-    """One of our own works on the ORCID record (from GET /works), by put-code and source-work-id."""
+    """One of our client's works on the ORCID record (from GET /works), by put-code and source-work-id.
+
+    A work without our source-work-id is legacy: Pure's own export made it with the same client.
+    """
 
     put_code: int
     source_work_id: str | None
+    self_ids: frozenset[IdKey] = frozenset()
+
+    @property
+    def is_legacy(self) -> bool:
+        return self.source_work_id is None
 
 
 class ActionKind(StrEnum):
@@ -60,6 +79,7 @@ class Action:
     kind: ActionKind
     publication_id: str
     put_code: int | None = None
+    reason: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,10 @@ class SyncPlan:
     actions: tuple[Action, ...] = field(default_factory=tuple)
     # Deletions the mass-deletion guard held back (not in `actions`).
     held: tuple[Action, ...] = field(default_factory=tuple)
+    # Outputs that match several works of Pure's earlier export: none is adopted, nothing is created.
+    ambiguous: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # Works of Pure's earlier export (our client, no source-work-id) that no output adopts: left alone.
+    legacy_left_alone: tuple[int, ...] = ()
 
     def of_kind(self, kind: ActionKind) -> list[Action]:
         return [action for action in self.actions if action.kind is kind]
@@ -101,18 +125,22 @@ def plan_sync(
     candidates = set(desired) | set(links) | set(unwanted)
     in_scope = (candidates & set(scope) if scope is not None else candidates) - set(keep)
     ours_by_source = _by_source(actual) if actual is not None else {}
+    legacy = _LegacyMatch.of(desired, links, actual)
     actions: list[Action] = []
     for publication_id in sorted(in_scope):
         wanted = desired.get(publication_id)
         link = links.get(publication_id)
         action: Action | None = None
         if wanted is not None:
-            action = _plan_wanted(wanted, link, actual, ours_by_source, restore)
+            action = _plan_wanted(wanted, link, actual, ours_by_source, legacy, restore)
         elif publication_id in unwanted:
             action = _plan_unwanted(publication_id, link, actual)
         if action is not None:
             actions.append(action)
-    return SyncPlan(tuple(actions))
+    adopted = {a.put_code for a in actions if a.kind is ActionKind.ADOPT}
+    left_alone = tuple(sorted(pc for pc in legacy.items if pc not in adopted)) if scope is None else ()
+    ambiguous = {pid: pcs for pid, pcs in legacy.ambiguous.items() if pid in in_scope}
+    return SyncPlan(tuple(actions), ambiguous=ambiguous, legacy_left_alone=left_alone)
 
 
 def _plan_wanted(
@@ -120,31 +148,56 @@ def _plan_wanted(
     link: WorkLink | None,
     actual: Mapping[int, OrcidItem] | None,
     ours_by_source: Mapping[str, int],
+    legacy: _LegacyMatch,
     restore: bool,
 ) -> Action | None:
     pid = wanted.publication_id
     if _still_on_orcid(link, actual):
         assert link is not None  # for the type checker: _still_on_orcid is False without a link
-        return (
-            Action(ActionKind.UPDATE, pid, link.put_code)
-            if link.content_hash != wanted.content_hash
-            else None
-        )
+        if link.content_hash == wanted.content_hash:
+            return None
+        return Action(ActionKind.UPDATE, pid, link.put_code, "changed in Orbit")
     if _refused_unchanged(wanted, link):
         return None  # refused before and unchanged since: asking again would be refused again
     # From here on we hold no put-code that ORCID still has. If ORCID holds our item for this output
     # anyway (a write whose answer we lost), take it over rather than create a second copy.
     if pid in ours_by_source:
-        return Action(ActionKind.ADOPT, pid, ours_by_source[pid])
+        return Action(ActionKind.ADOPT, pid, ours_by_source[pid], "our own copy, whose answer was lost")
     if link is None:
-        return Action(ActionKind.CREATE, pid)
+        return _take_over(wanted, actual, legacy, restore)
     if link.state in (LinkState.SYNCED, LinkState.REMOVED_BY_RESEARCHER):
         if restore:
-            return Action(ActionKind.CREATE, pid)
+            return Action(ActionKind.CREATE, pid, reason="restored at the researcher's request")
         if link.state is LinkState.SYNCED:
-            return Action(ActionKind.MARK_REMOVED, pid, link.put_code)
+            return Action(ActionKind.MARK_REMOVED, pid, link.put_code, "the researcher deleted it on ORCID")
         return None
-    return Action(ActionKind.CREATE, pid)  # refused before, changed since: try again
+    return Action(ActionKind.CREATE, pid, reason="changed since ORCID refused it")  # try again
+
+
+def _take_over(
+    wanted: DesiredWork, actual: Mapping[int, OrcidItem] | None, legacy: _LegacyMatch, restore: bool
+) -> Action | None:
+    """A wanted output we never pushed: adopt the work Pure's export made for it, or create one."""
+    pid, recorded = wanted.publication_id, wanted.pure_put_code
+    if recorded is not None:
+        if actual is None or recorded in actual:
+            # Without a read of the record the PUT finds out: 404 means the researcher deleted it.
+            return Action(
+                ActionKind.ADOPT, pid, recorded, "made by Pure's export (put-code recorded in Orbit)"
+            )
+        if not restore:
+            return Action(
+                ActionKind.MARK_REMOVED,
+                pid,
+                recorded,
+                "made by Pure's export, since deleted by the researcher",
+            )
+        return Action(ActionKind.CREATE, pid, reason="restored at the researcher's request")
+    if pid in legacy.adopt:
+        return Action(ActionKind.ADOPT, pid, legacy.adopt[pid], "made by Pure's export (same identifier)")
+    if pid in legacy.ambiguous:
+        return None  # several works of the earlier export match: leave them all, report it
+    return Action(ActionKind.CREATE, pid, reason="new in Orbit")
 
 
 def _refused_unchanged(wanted: DesiredWork, link: WorkLink | None) -> bool:
@@ -167,15 +220,52 @@ def _plan_unwanted(
     if link is None:
         return None  # nothing of ours that we can prove: leave the record alone
     if link.state is not LinkState.SYNCED or link.put_code is None:
-        return Action(ActionKind.FORGET, publication_id)
-    if actual is None:
-        return Action(ActionKind.DELETE, publication_id, link.put_code)  # the link is our proof
+        return Action(ActionKind.FORGET, publication_id, reason="no longer wanted; nothing on ORCID")
+    if actual is None:  # the link is our proof
+        return Action(ActionKind.DELETE, publication_id, link.put_code, "Orbit no longer wants it")
     item = actual.get(link.put_code)
     if item is not None and item.source_work_id == publication_id:
-        return Action(ActionKind.DELETE, publication_id, link.put_code)
+        return Action(ActionKind.DELETE, publication_id, link.put_code, "Orbit no longer wants it")
     # Gone already (the researcher deleted it), or the put-code now holds something that is not this
     # output's work: nothing to delete; the link names nothing of ours.
-    return Action(ActionKind.FORGET, publication_id, link.put_code)
+    return Action(ActionKind.FORGET, publication_id, link.put_code, "no longer wanted; already gone")
+
+
+@dataclass(frozen=True)
+class _LegacyMatch:
+    """Which works of Pure's earlier export (our client, no source-work-id) each output takes over.
+
+    A work Pure recorded for an output is that output's. Otherwise an output without a link adopts a
+    legacy work only when they share a `self` identifier and neither has another candidate; anything
+    else is ambiguous and left alone.
+    """
+
+    items: frozenset[int] = frozenset()
+    adopt: Mapping[str, int] = field(default_factory=dict)
+    ambiguous: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        desired: Mapping[str, DesiredWork],
+        links: Mapping[str, WorkLink],
+        actual: Mapping[int, OrcidItem] | None,
+    ) -> _LegacyMatch:
+        if actual is None:
+            return cls()
+        legacy = {pc: item for pc, item in actual.items() if item.is_legacy}
+        recorded = {w.pure_put_code for w in desired.values() if w.pure_put_code is not None}
+        candidates = {
+            pid: tuple(
+                sorted(pc for pc, item in legacy.items() if pc not in recorded and item.self_ids & w.self_ids)
+            )
+            for pid, w in desired.items()
+            if pid not in links and w.pure_put_code is None
+        }
+        claims = Counter(pc for pcs in candidates.values() for pc in pcs)
+        adopt = {pid: pcs[0] for pid, pcs in candidates.items() if len(pcs) == 1 and claims[pcs[0]] == 1}
+        ambiguous = {pid: pcs for pid, pcs in candidates.items() if pcs and pid not in adopt}
+        return cls(frozenset(legacy), adopt, ambiguous)
 
 
 def _by_source(actual: Mapping[int, OrcidItem]) -> dict[str, int]:
