@@ -35,11 +35,15 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m infra.local.run
 
-# Debian's Chromium for the browser test (tests/e2e); the test skips with a reason when it is missing.
+# Debian's Chromium for the browser test (tests/e2e). Fails when it cannot be installed: CI runs this
+# first, and there a missing browser must fail the run. Without it, `make test` on a dev machine skips
+# the browser test with its reason (with CI=true it fails instead).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
-	  || echo "chromium could not be installed here; the browser test will be skipped"; }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "chromium could not be installed (Debian package 'chromium')" >&2; exit 1; }
+	@chromium --headless=new --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 \
+	  || { echo "chromium is installed but does not start headless" >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) $(MUTATION_VENV) .pytest_cache .mypy_cache .ruff_cache test-output

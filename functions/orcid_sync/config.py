@@ -64,8 +64,18 @@ class Settings(BaseModel):
     orcid_retry_base_delay_seconds: float = Field(default=0.5, ge=0)
     orbit_base_url: HttpUrl
     orbit_api_key_name: str = Field(min_length=1)
-    # The JWT claim carrying the signed-in person's Orbit uuid (or employee number resolved via Orbit).
+    # The ID token claim carrying the signed-in person's Orbit uuid (or employee number resolved via Orbit).
     person_id_claim: str = "sub"
+    # DTU's sign-in (any OpenID Connect provider): its issuer (discovery is under it), our client there,
+    # and the Secrets Manager secret with the client secret. Only the HTTP function signs people in.
+    oidc_issuer: HttpUrl | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret_name: str | None = None
+    oidc_scopes: str = "openid profile email"
+    # Sessions: an opaque id in a browser cookie, the session in this table (TTL sweeps expired ones).
+    sessions_table: str | None = None
+    session_idle_minutes: int = Field(default=30, ge=5, le=240)
+    session_max_hours: int = Field(default=8, ge=1, le=24)
     state_ttl_seconds: int = Field(default=600, ge=60, le=3600)
     # Secure cookies need https; the local stack on http://localhost turns this off.
     cookie_secure: bool = True
@@ -93,6 +103,27 @@ class Settings(BaseModel):
     @property
     def redirect_uri(self) -> str:
         return str(self.public_base_url).rstrip("/") + "/orcid/callback"
+
+    @property
+    def sign_in_redirect_uri(self) -> str:
+        return str(self.public_base_url).rstrip("/") + "/auth/callback"
+
+    @property
+    def public_origin(self) -> str:
+        """scheme://host[:port] of PUBLIC_BASE_URL, as a browser writes it in `Origin`."""
+        url = self.public_base_url
+        default = {"https": 443, "http": 80}.get(url.scheme)
+        port = f":{url.port}" if url.port and url.port != default else ""
+        return f"{url.scheme}://{url.host}{port}"
+
+    @property
+    def orcid_issuer(self) -> str:
+        """The `iss` of ORCID's OpenID Connect ID tokens: the site's base URL."""
+        return self.orcid_oauth_base
+
+    @property
+    def orcid_jwks_url(self) -> str:
+        return self.orcid_oauth_base + "/oauth/jwks"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

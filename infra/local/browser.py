@@ -1,13 +1,17 @@
 """A researcher's browser, scripted: a requests session that walks the consent flow as a person would.
 
-Used by `make demo` and by the integration tests, so both drive the stack the same way.
+Used by `make demo` and by the integration tests, so both drive the stack the same way. It sets nothing
+a browser sets itself: it follows the redirects, keeps the cookies it is given, and submits the forms
+the pages hold. (requests sends no `Origin` or `Sec-Fetch-Site`; the real browser test in tests/e2e
+shows Chromium passes with them.)
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
@@ -29,12 +33,25 @@ class Browser:
     stack: LocalStack
     session: requests.Session = field(default_factory=requests.Session)
 
-    def sign_in(self, person_id: str) -> Browser:
-        answer = self.session.get(
-            f"{self.stack.base_url}/local/sign-in", params={"person": person_id}, allow_redirects=False
-        )
-        _expect(answer, 302)
+    def sign_in(self, person_id: str, return_to: str = "/orcid/status") -> Browser:
+        """Sign in at DTU's sign-in (the stand-in) as the researcher, pressing their button there."""
+        answer = self.start_sign_in(return_to)
+        callback = self.choose_on_sign_in_page(answer, self.stack.orbit.researchers[person_id].employee_id)
+        _expect(self.open(callback), 302)
         return self
+
+    def start_sign_in(self, return_to: str = "/orcid/status") -> requests.Response:
+        """Ask for sign-in; answers the identity provider's page (the redirects followed)."""
+        answer = self.session.get(f"{self.stack.base_url}/auth/sign-in", params={"return_to": return_to})
+        return _expect(answer, 200)
+
+    def choose_on_sign_in_page(self, page: requests.Response, user: str) -> str:
+        """Press "Sign in as …" (or Cancel with `user=""`); returns where the provider redirects."""
+        action, fields = form_of(page.text)
+        answer = self.session.post(
+            urljoin(page.url, action), data={**fields, "user": user}, allow_redirects=False
+        )
+        return str(_expect(answer, 302).headers["Location"])
 
     def connect(self, **params: str) -> str:
         """Press "Authorize export to ORCID" in Orbit; returns ORCID's authorize URL."""
@@ -49,21 +66,19 @@ class Browser:
         Returns the callback URL ORCID redirects back to.
         """
         query = {key: values[0] for key, values in parse_qs(urlsplit(authorize_url).query).items()}
-        _expect(self.session.get(authorize_url), 200)
-        form = {key: query[key] for key in ("client_id", "redirect_uri", "scope", "state")}
+        page = _expect(self.session.get(authorize_url), 200)
+        action, form = form_of(page.text)  # the hidden fields the page carries (state, nonce, …)
         form["decision"] = decision
-        if orcid is None:
+        if orcid is None:  # the registration form's fields, as ORCID prefilled them
             form.update(
                 mode="register",
                 given_names=query.get("given_names", ""),
                 family_names=query.get("family_names", ""),
                 email=query.get("email", ""),
             )
-        else:
+        else:  # signing in (on the registration form: "already have an iD? sign in")
             form.update(mode="signin", orcid=orcid)
-        answer = self.session.post(
-            f"{self.stack.orcid_url}/oauth/authorize", data=form, allow_redirects=False
-        )
+        answer = self.session.post(urljoin(page.url, action), data=form, allow_redirects=False)
         return str(_expect(answer, 302).headers["Location"])
 
     def open(self, url: str) -> requests.Response:
@@ -81,15 +96,19 @@ class Browser:
 
     def disconnect(self) -> requests.Response:
         """Press "Disconnect" on the status page (the form carries its anti-forgery token)."""
+        return self.press("/orcid/disconnect")
+
+    def sign_out(self) -> requests.Response:
+        return self.press("/auth/sign-out")
+
+    def press(self, action: str) -> requests.Response:
+        """Press the status page's button that posts to `action`."""
         page = self.status_html()
         match = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        if match is None:
-            raise FlowError("the status page offers no disconnect form")
+        if match is None or f'action="{action}"' not in page.text:
+            raise FlowError(f"the status page offers no form posting to {action}")
         return self.session.post(
-            f"{self.stack.base_url}/orcid/disconnect",
-            data={"csrf": match.group(1)},
-            headers={"Origin": self.stack.base_url},
-            allow_redirects=False,
+            f"{self.stack.base_url}{action}", data={"csrf": match.group(1)}, allow_redirects=False
         )
 
     def status_html(self, language: str = "en") -> requests.Response:
@@ -97,3 +116,31 @@ class Browser:
             f"{self.stack.base_url}/orcid/status",
             headers={"Accept": "text/html", "Accept-Language": language},
         )
+
+
+class _FormReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action, self._in_form = values.get("action", ""), True
+        elif tag == "input" and self._in_form and values.get("type") == "hidden":
+            self.fields[values.get("name", "")] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_form = False
+
+
+def form_of(html: str) -> tuple[str, dict[str, str]]:
+    """The first form's action and hidden fields, as a browser would submit them."""
+    reader = _FormReader()
+    reader.feed(html)
+    if reader.action is None:
+        raise FlowError("the page has no form")
+    return reader.action, reader.fields

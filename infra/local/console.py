@@ -1,7 +1,9 @@
-"""The local stack's own pages: DTU sign-in (a stand-in), the Orbit profile with its ORCID button,
-and buttons that change outputs in the Orbit stand-in (sending Orbit's events) or run the nightly job.
+"""The local stack's own pages: Orbit profiles with the ORCID button, and buttons that change outputs
+in the Orbit stand-in (sending Orbit's events) or run the nightly job.
 
-Not part of the deployed system: on AWS, DTU's login and the real Orbit play these parts.
+Not part of the deployed system: on AWS, the real Orbit plays this part. Nobody signs in here: Orbit's
+profiles are public, and the ORCID button leads to our API, which signs the researcher in with DTU's
+identity provider (its stand-in locally) as it will in production.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from infra.local.http_api import SIGN_IN_COOKIE
 from infra.orbit_standin.app import OrbitStandIn
 from infra.orbit_standin.outputs import Author, ResearchOutput, to_ws
 from orcid_sync.orbit.eligibility import check_eligibility
@@ -55,11 +56,9 @@ class LocalConsole:
         self._routes = Map(
             [
                 Rule("/", endpoint="landing", methods=["GET"]),
-                Rule("/local/sign-in", endpoint="sign_in", methods=["GET"]),
-                Rule("/local/sign-out", endpoint="sign_out", methods=["GET"]),
                 Rule("/local/nightly", endpoint="nightly", methods=["POST"]),
-                Rule("/orbit/profile", endpoint="profile", methods=["GET"]),
-                Rule("/orbit/outputs", endpoint="new_output", methods=["POST"]),
+                Rule("/orbit/persons/<person>", endpoint="profile", methods=["GET"]),
+                Rule("/orbit/persons/<person>/outputs", endpoint="new_output", methods=["POST"]),
                 Rule("/orbit/outputs/<uuid>/<action>", endpoint="change_output", methods=["POST"]),
             ]
         )
@@ -75,35 +74,22 @@ class LocalConsole:
     # --- pages ------------------------------------------------------------------------------------
     def landing(self, request: Request) -> Response:
         rows = "".join(
-            f"<li><a class='button' href='/local/sign-in?{urlencode({'person': r.uuid})}'>"
-            f"Sign in as {escape(r.given_names)} {escape(r.family_names)}</a> {escape(r.department)}</li>"
+            f"<li><a href='/orbit/persons/{escape(r.uuid)}'>{escape(r.given_names)} {escape(r.family_names)}"
+            f"</a> · {escape(r.department)}</li>"
             for r in self._orbit.researchers.values()
         )
         body = (
-            "<h1>DTU sign-in (local stand-in)</h1>"
-            "<p>Pick a demo researcher. On AWS, DTU's login does this.</p>"
+            "<h1>DTU Orbit (local stand-in)</h1>"
+            "<p>Open a researcher's Orbit profile. Its ORCID button signs you in at DTU's sign-in "
+            "(a stand-in here) first, as it will on AWS.</p>"
             f"<ul>{rows}</ul>"
         )
-        return _page("Sign in", body)
+        return _page("Orbit researchers", body)
 
-    def sign_in(self, request: Request) -> Response:
-        person = request.args.get("person", "")
-        if person not in self._orbit.researchers:
-            return _page("Unknown researcher", "<p>No such demo researcher.</p>", 400)
-        response = Response(status=302, headers={"Location": "/orbit/profile"})
-        response.set_cookie(SIGN_IN_COOKIE, person, httponly=True, samesite="Lax")
-        return response
-
-    def sign_out(self, request: Request) -> Response:
-        response = Response(status=302, headers={"Location": "/"})
-        response.delete_cookie(SIGN_IN_COOKIE)
-        return response
-
-    def profile(self, request: Request) -> Response:
-        person = request.cookies.get(SIGN_IN_COOKIE, "")
+    def profile(self, request: Request, person: str) -> Response:
         researcher = self._orbit.researchers.get(person)
         if researcher is None:
-            return Response(status=302, headers={"Location": "/"})
+            return _page("Unknown researcher", "<p>No such researcher in Orbit.</p>", 404)
         consent = self._consents.get(person)
         orcid_part = (
             f"<p>ORCID iD: <a href='{escape(self._orcid_url())}/records/{escape(consent.orcid or '')}'>"
@@ -123,6 +109,7 @@ class LocalConsole:
             verdict = "goes to ORCID" if eligibility.eligible else f"stays in Orbit: {eligibility.reason}"
             actions = "".join(
                 f"<form method='post' action='/orbit/outputs/{escape(output.uuid)}/{action}'>"
+                f"<input type='hidden' name='person' value='{escape(person)}'>"
                 f"<button type='submit'>{label}</button></form>"
                 for action, label in (
                     ("correct", "Correct title"),
@@ -142,9 +129,10 @@ class LocalConsole:
             + (f"<p class='note' role='status'>{notice}</p>" if notice else "")
             + f"<p>{escape(researcher.department)}</p>{orcid_part}{buttons}"
             "<h2>Research outputs in Orbit</h2>"
-            "<form method='post' action='/orbit/outputs'>"
+            f"<form method='post' action='/orbit/persons/{escape(person)}/outputs'>"
             "<button type='submit'>Add a new output</button></form> "
             "<form method='post' action='/local/nightly'>"
+            f"<input type='hidden' name='person' value='{escape(person)}'>"
             "<button type='submit'>Run the nightly job now</button>"
             "</form><table><thead><tr><th scope='col'>Title</th><th scope='col'>Type</th>"
             "<th scope='col'>ORCID</th><th scope='col'>Change in Orbit</th></tr></thead>"
@@ -153,11 +141,10 @@ class LocalConsole:
         return _page("Orbit profile", body)
 
     # --- actions: change Orbit, then send Orbit's event ---------------------------------------------
-    def new_output(self, request: Request) -> Response:
-        person = request.cookies.get(SIGN_IN_COOKIE, "")
+    def new_output(self, request: Request, person: str) -> Response:
         researcher = self._orbit.researchers.get(person)
         if researcher is None:
-            return Response(status=302, headers={"Location": "/"})
+            return _page("Unknown researcher", "<p>No such researcher in Orbit.</p>", 404)
         output_uuid = str(uuid.uuid4())
         output = self._orbit.put_output(
             ResearchOutput(
@@ -174,16 +161,17 @@ class LocalConsole:
             )
         )
         self._event("created", output)
-        return _back("A new output was created in Orbit; its event is on the queue.")
+        return _back(person, "A new output was created in Orbit; its event is on the queue.")
 
     def change_output(self, request: Request, uuid: str, action: str) -> Response:
+        person = request.form.get("person", "")
         output = self._orbit.outputs.get(uuid)
         if output is None:
-            return _back("That output no longer exists.")
+            return _back(person, "That output no longer exists.")
         if action == "delete":
             self._orbit.delete_output(uuid)
             self._event("deleted", output.changed())
-            return _back("The output was deleted in Orbit.")
+            return _back(person, "The output was deleted in Orbit.")
         changes: dict[str, dict[str, Any]] = {
             "correct": {"title_en": f"{output.title_en or ''} (corrected)"},
             "withdraw": {"confidential": True},
@@ -192,19 +180,22 @@ class LocalConsole:
         if action not in changes:
             return _page("Unknown action", "<p>No such action.</p>", 400)
         self._event("updated", self._orbit.change_output(uuid, **changes[action]))
-        return _back(f"Orbit saved the change ({action}); its event is on the queue.")
+        return _back(person, f"Orbit saved the change ({action}); its event is on the queue.")
 
     def nightly(self, request: Request) -> Response:
         result = self._run_nightly()
-        return _back(f"The nightly job queued {result['jobs']} reconcile jobs.")
+        return _back(
+            request.form.get("person", ""), f"The nightly job queued {result['jobs']} reconcile jobs."
+        )
 
     def _event(self, kind: str, output: ResearchOutput) -> None:
         body = {"type": f"researchoutput.{kind}", "uuid": output.uuid, "version": output.version}
         boto3.client("sqs").send_message(QueueUrl=self._events_url, MessageBody=json.dumps(body))
 
 
-def _back(notice: str) -> Response:
-    return Response(status=303, headers={"Location": "/orbit/profile?" + urlencode({"notice": notice})})
+def _back(person: str, notice: str) -> Response:
+    where = f"/orbit/persons/{person}" if person else "/"
+    return Response(status=303, headers={"Location": f"{where}?" + urlencode({"notice": notice})})
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
@@ -212,7 +203,7 @@ def _page(title: str, body: str, status: int = 200) -> Response:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)} · DTU Orbit (local)</title>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{STYLE}</style>"
-        "</head><body><header><strong>DTU Orbit</strong> · local stack · <a href='/'>switch researcher</a>"
+        "</head><body><header><strong>DTU Orbit</strong> · local stack · <a href='/'>all researchers</a>"
         f"</header><main>{body}</main></body></html>"
     )
     return Response(

@@ -1,7 +1,8 @@
 """`make run`: the local stack at http://localhost:8000 until Ctrl-C, with its queues consumed continuously.
 
-Sign in as a demo researcher, press "Authorize export of content to ORCID", authorize on the ORCID
-stand-in, and watch the works arrive on the stand-in ORCID record.
+Open a researcher's Orbit profile, press "Authorize export of content to ORCID", sign in at DTU's
+sign-in (the OpenID provider stand-in), authorize on the ORCID stand-in, and watch the works arrive on
+the stand-in ORCID record.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def main() -> int:
         consumer.start()
         print(f"\n  Orbit → ORCID sync, local stack: {stack.base_url}")
         print(f"  ORCID stand-in: {stack.orcid_url}  ·  Orbit stand-in: {stack.orbit_url}")
+        print(f"  DTU sign-in stand-in (OpenID provider): {stack.oidc_url}")
         print("  Ctrl-C stops it.\n")
         while not stop.is_set():
             time.sleep(0.2)

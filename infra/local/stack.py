@@ -31,18 +31,20 @@ from infra.local.template import (
     load_template,
     resources_of_type,
 )
+from infra.oidc_standin.app import OidcStandIn, User
 from infra.orbit_standin.app import OrbitStandIn
 from infra.orcid_standin.server import OrcidStandIn
 
 LOCAL_CLIENT_ID = "APP-LOCALSTACK000001"
 LOCAL_CLIENT_SECRET = "local-client-secret-not-for-production"
 LOCAL_ORBIT_API_KEY = "local-orbit-api-key"
+LOCAL_OIDC_CLIENT_ID = "orcid-sync-local"
+LOCAL_OIDC_CLIENT_SECRET = "local-oidc-client-secret-not-for-production"
 
 # Values for the template's parameters on the local stack (the template's own defaults fill the rest).
 LOCAL_PARAMETERS = {
     "OrcidClientId": LOCAL_CLIENT_ID,
-    "JwtIssuer": "http://127.0.0.1/local-sign-in",
-    "JwtAudience": "orcid-sync-local",
+    "OidcClientId": LOCAL_OIDC_CLIENT_ID,
     "LogLevel": "INFO",
 }
 
@@ -59,6 +61,7 @@ class LocalStack:
     template: dict[str, Any] = field(init=False)
     orcid: OrcidStandIn = field(init=False)
     orbit: OrbitStandIn = field(init=False)
+    oidc: OidcStandIn = field(init=False)
     resources: CreatedResources = field(init=False)
     function_env: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
     queues: QueueRunner = field(init=False)
@@ -81,6 +84,11 @@ class LocalStack:
     def orbit_url(self) -> str:
         return self._servers[1].base_url
 
+    @property
+    def oidc_url(self) -> str:
+        """DTU's identity provider (stand-in): the issuer."""
+        return self._servers[2].base_url
+
     def start(self) -> LocalStack:
         self.template = load_template(self.template_path)
         self._start_moto()
@@ -91,7 +99,16 @@ class LocalStack:
         self.orbit = OrbitStandIn(api_key=LOCAL_ORBIT_API_KEY)
         self._servers.append(serve(self.orcid))
         self._servers.append(serve(_wsgi(self.orbit.dispatch)))
-        api = self._http_api()
+        researchers = self.orbit.researchers
+        self.oidc = OidcStandIn(
+            directory=lambda: [
+                User(f"{r.given_names} {r.family_names}", r.email, r.employee_id)
+                for r in list(researchers.values())
+            ]
+        )
+        self._servers.append(serve(self.oidc))
+        self.oidc.base_url = self.oidc_url
+        api = HttpApiEmulator(http_routes(self.template), self._specs)
         console = LocalConsole(
             self.orbit,
             self.resources.refs["ConsentsTable"],
@@ -105,8 +122,13 @@ class LocalStack:
         self.orcid.oauth.register_client(
             LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, (f"{public_url}/orcid/callback",)
         )
+        self.oidc.register_client(
+            LOCAL_OIDC_CLIENT_ID, LOCAL_OIDC_CLIENT_SECRET, (f"{public_url}/auth/callback",)
+        )
         # Parameters whose local values are the stand-ins' addresses, known only once they listen.
-        params.update({"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": public_url})
+        params.update(
+            {"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": public_url, "OidcIssuer": self.oidc_url}
+        )
         self._configure_functions(params)
         self.queues = QueueRunner(
             queue_consumers(self.template, self.resources.queue_urls, self.resources.attributes),
@@ -189,6 +211,7 @@ class LocalStack:
         for name, value in (
             (params["OrcidClientSecretName"], LOCAL_CLIENT_SECRET),
             (params["OrbitApiKeyName"], LOCAL_ORBIT_API_KEY),
+            (params["OidcClientSecretName"], LOCAL_OIDC_CLIENT_SECRET),
         ):
             try:
                 secrets.create_secret(Name=name, SecretString=value)
@@ -208,19 +231,6 @@ class LocalStack:
                 for name in resources_of_type(self.template, "AWS::Serverless::Function")
             }
         )
-
-    def _http_api(self) -> HttpApiEmulator:
-        people = self.orbit.researchers
-
-        def claims_for(person_id: str) -> dict[str, Any]:
-            researcher = people.get(person_id)
-            claims: dict[str, Any] = {"sub": person_id, "iss": LOCAL_PARAMETERS["JwtIssuer"]}
-            if researcher is not None:
-                claims["employee_id"] = researcher.employee_id
-                claims["name"] = f"{researcher.given_names} {researcher.family_names}"
-            return claims
-
-        return HttpApiEmulator(http_routes(self.template), self._specs, claims_for)
 
     def _configure_functions(self, params: Mapping[str, str]) -> None:
         pseudo = {
@@ -296,6 +306,7 @@ def reset_function_caches() -> None:
     # Handler modules are imported on their first request, after the environment is set (as in Lambda).
     for module, factory in (
         ("orcid_sync.handlers.http", "service"),
+        ("orcid_sync.handlers.http", "sign_in_service"),
         ("orcid_sync.handlers.sync_worker", "service"),
         ("orcid_sync.handlers.event_router", "router"),
     ):

@@ -105,7 +105,11 @@ def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[s
 
 
 def http_routes(template: Mapping[str, Any]) -> list[Route]:
-    """Every HttpApi event of every function, with whether the API's default authorizer applies."""
+    """Every HttpApi event of every function, with whether an API Gateway authorizer guards it."""
+    guarded = any(
+        (api.get("Properties", {}).get("Auth") or {}).get("DefaultAuthorizer")
+        for api in resources_of_type(template, "AWS::Serverless::HttpApi").values()
+    )
     routes = []
     for name, function in resources_of_type(template, "AWS::Serverless::Function").items():
         for event in (function.get("Properties", {}).get("Events") or {}).values():
@@ -113,7 +117,8 @@ def http_routes(template: Mapping[str, Any]) -> list[Route]:
                 continue
             props = event.get("Properties", {})
             authorizer = (props.get("Auth") or {}).get("Authorizer")
-            routes.append(Route(props["Method"].upper(), props["Path"], name, authorizer != "NONE"))
+            authorized = authorizer not in (None, "NONE") or (guarded and authorizer != "NONE")
+            routes.append(Route(props["Method"].upper(), props["Path"], name, authorized))
     return routes
 
 

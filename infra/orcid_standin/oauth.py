@@ -11,6 +11,7 @@ import json
 import secrets
 import string
 import threading
+import time
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -20,13 +21,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from infra.oidc_standin.keys import SigningKey, jwks
 from infra.orcid_standin.state import StandInState
 
 CODE_ALPHABET = string.ascii_letters + string.digits
 TOKEN_LIFETIME_SECONDS = 631138518  # what ORCID answers: about 20 years
 KNOWN_SCOPES = frozenset(
-    {"/authenticate", "/read-limited", "/activities/update", "/person/update", "/read-public"}
+    {"/authenticate", "/read-limited", "/activities/update", "/person/update", "/read-public", "openid"}
 )
+# ORCID's OpenID Connect: with the `openid` scope the token answer carries an RS256 id_token whose
+# `sub` is the iD and whose `nonce` is the one the authorize request carried.
+ID_TOKEN_LIFETIME_SECONDS = 600
 
 
 @dataclass
@@ -45,6 +50,7 @@ class IssuedCode:
     scopes: frozenset[str]
     redirect_uri: str
     used: bool = False
+    nonce: str | None = None
 
 
 @dataclass
@@ -63,6 +69,7 @@ class OAuthStandIn:
     faults: OAuthFaults = field(default_factory=OAuthFaults)
     # Counts of calls by endpoint, for tests that assert how often ORCID was asked.
     calls: dict[str, int] = field(default_factory=dict)
+    key: SigningKey = field(default_factory=SigningKey)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def register_client(self, client_id: str, client_secret: str, redirect_uris: tuple[str, ...]) -> None:
@@ -80,7 +87,7 @@ class OAuthStandIn:
         hidden = "".join(
             f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
             for k, v in args.items()
-            if k in ("client_id", "redirect_uri", "scope", "state")
+            if k in ("client_id", "redirect_uri", "scope", "state", "nonce")
         )
         scopes = ", ".join(escape(s) for s in args.get("scope", "").split())
         if args.get("show_login") == "false":
@@ -134,15 +141,22 @@ class OAuthStandIn:
                 return _page("Unknown record", "<p>Choose a record to sign in with.</p>", 400)
         scopes = frozenset(form.get("scope", "").split()) & KNOWN_SCOPES
         if self.faults.grant_only is not None:
-            scopes &= self.faults.grant_only
-        code = self.issue_code(client.client_id, orcid, scopes, redirect_uri)
+            scopes &= self.faults.grant_only | {"openid"}
+        code = self.issue_code(client.client_id, orcid, scopes, redirect_uri, form.get("nonce") or None)
         return _redirect(redirect_uri, {"code": code, "state": state})
 
-    def issue_code(self, client_id: str, orcid: str, scopes: frozenset[str], redirect_uri: str) -> str:
+    def issue_code(
+        self,
+        client_id: str,
+        orcid: str,
+        scopes: frozenset[str],
+        redirect_uri: str,
+        nonce: str | None = None,
+    ) -> str:
         """What the Authorize button does; tests call it to skip the page."""
         with self._lock:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-            self.codes[code] = IssuedCode(code, client_id, orcid, scopes, redirect_uri)
+            self.codes[code] = IssuedCode(code, client_id, orcid, scopes, redirect_uri, nonce=nonce)
             return code
 
     # --- the server-to-server part ----------------------------------------------------------------
@@ -172,17 +186,35 @@ class OAuthStandIn:
             issued.used = True
         grant = self.state.issue_token(issued.orcid, client.client_id, issued.scopes, code=code_value)
         record = self.state.records[issued.orcid]
-        return _json(
-            {
-                "access_token": grant.access_token,
-                "token_type": "bearer",
-                "refresh_token": grant.refresh_token,
-                "expires_in": TOKEN_LIFETIME_SECONDS,
-                "scope": " ".join(sorted(issued.scopes)),
-                "name": record.name,
-                "orcid": record.orcid,
-            }
-        )
+        answer: dict[str, Any] = {
+            "access_token": grant.access_token,
+            "token_type": "bearer",
+            "refresh_token": grant.refresh_token,
+            "expires_in": TOKEN_LIFETIME_SECONDS,
+            "scope": " ".join(sorted(issued.scopes)),
+            "name": record.name,
+            "orcid": record.orcid,
+        }
+        if "openid" in issued.scopes:
+            answer["id_token"] = self._id_token(request.host_url.rstrip("/"), client.client_id, issued)
+        return _json(answer)
+
+    def _id_token(self, issuer: str, client_id: str, issued: IssuedCode) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": issuer,
+            "aud": client_id,
+            "sub": issued.orcid,
+            "iat": now,
+            "exp": now + ID_TOKEN_LIFETIME_SECONDS,
+            "auth_time": now,
+        }
+        if issued.nonce is not None:
+            claims["nonce"] = issued.nonce
+        return self.key.sign(claims)
+
+    def jwks(self, request: Request) -> Response:
+        return _json(jwks(self.key))
 
     def revoke(self, request: Request) -> Response:
         self._count("revoke")
@@ -227,6 +259,7 @@ _ROUTES = Map(
         Rule("/oauth/authorize", endpoint="authorize_decision", methods=["POST"]),
         Rule("/oauth/token", endpoint="token", methods=["POST"]),
         Rule("/oauth/revoke", endpoint="revoke", methods=["POST"]),
+        Rule("/oauth/jwks", endpoint="jwks", methods=["GET"]),
     ]
 )
 

@@ -42,7 +42,7 @@ def test_connecting_saves_an_active_consent_and_queues_the_first_full_sync(
     assert consent is not None
     assert consent.status is ConsentStatus.ACTIVE
     assert consent.orcid == record.orcid
-    assert consent.scopes == {"/read-limited", "/activities/update"}
+    assert consent.scopes == {"/read-limited", "/activities/update", "openid"}
     assert consent.access_token is not None and consent.refresh_token is not None
     jobs = sync_jobs()
     assert [json.loads(job["body"])["kind"] for job in jobs] == ["full"]
@@ -52,7 +52,8 @@ def test_connecting_saves_an_active_consent_and_queues_the_first_full_sync(
 def test_the_authorize_url_asks_for_both_scopes_and_our_callback(browser: Browser, stack: LocalStack) -> None:
     query = _query(browser.connect())
 
-    assert query["scope"].split() == ["/read-limited", "/activities/update"]
+    assert query["scope"].split() == ["/read-limited", "/activities/update", "openid"]
+    assert len(query["nonce"]) >= 43  # bound to this browser's flow (see test_orcid_flow_binding)
     assert query["redirect_uri"] == f"{stack.base_url}/orcid/callback"
     assert query["response_type"] == "code"
     assert len(query["state"]) >= 43  # 256 bits, base64url
@@ -326,9 +327,10 @@ def test_a_bad_register_flag_gets_a_clear_400(browser: Browser, stack: LocalStac
 
 
 def test_connect_needs_a_signed_in_researcher(stack: LocalStack) -> None:
-    answer = Browser(stack).open(f"{stack.base_url}/orcid/connect")
+    answer = Browser(stack).open(f"{stack.base_url}/orcid/connect?register=1")
 
-    assert answer.status_code == 401
+    assert answer.status_code == 302  # to sign in first, and back here after
+    assert answer.headers["Location"] == "/auth/sign-in?return_to=%2Forcid%2Fconnect%3Fregister%3D1"
 
 
 def test_dynamodb_holds_no_plaintext_token(

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from infra.local.browser import Browser
-from infra.local.stack import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LocalStack
+from infra.local.stack import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LOCAL_OIDC_CLIENT_SECRET, LocalStack
 from infra.orcid_standin.state import Record
 from tests.integration.sync_fixtures import article, connect, new_researcher, send_event
 
@@ -34,7 +34,9 @@ def test_the_whole_flow_logs_no_token_code_or_secret(
     output = capfd.readouterr()
     logged = output.out + output.err + caplog.text
     grants = [g for g in stack.orcid.state.tokens.values() if g.orcid in (record.orcid, other.orcid)]
-    secrets = {LOCAL_CLIENT_SECRET, *codes}
+    session = browser.session.cookies.get("orcid_session")
+    assert session  # signed in at DTU's sign-in (the stand-in) by the fixture
+    secrets = {LOCAL_CLIENT_SECRET, LOCAL_OIDC_CLIENT_SECRET, session, *codes}
     secrets |= {g.access_token for g in grants} | {g.refresh_token for g in grants}
     assert "consent saved" in logged  # the logs were captured at all
     assert len(grants) == 2

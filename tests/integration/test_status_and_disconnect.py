@@ -24,11 +24,12 @@ def _csrf_from_status_page(browser: Browser) -> str:
 
 
 def _disconnect(browser: Browser, csrf: str | None, **headers: str) -> requests.Response:
+    """A post to /orcid/disconnect; `headers` are what an attacker's page makes the browser send."""
     data = {"csrf": csrf} if csrf is not None else {}
     return browser.session.post(
         f"{browser.stack.base_url}/orcid/disconnect",
         data=data,
-        headers={"Origin": browser.stack.base_url, **headers},
+        headers={key.replace("_", "-"): value for key, value in headers.items()},
         allow_redirects=False,
     )
 
@@ -80,13 +81,15 @@ def test_pages_carry_a_strict_policy_and_are_never_cached(browser: Browser) -> N
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert "script-src" not in page.headers["Content-Security-Policy"]
     assert page.headers["Cache-Control"] == "no-store"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    # Not no-referrer: under it browsers send `Origin: null` on our own form posts.
+    assert page.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_status_needs_a_signed_in_researcher(stack: LocalStack) -> None:
     answer = Browser(stack).open(f"{stack.base_url}/orcid/status")
 
-    assert answer.status_code == 401
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/auth/sign-in?return_to=%2Forcid%2Fstatus"
 
 
 def test_disconnect_revokes_at_orcid_forgets_tokens_and_keeps_an_audit_record(
@@ -131,7 +134,36 @@ def test_disconnect_from_another_site_is_refused(
     browser.connect_fully(orcid_record().orcid)
     csrf = _csrf_from_status_page(browser)
 
-    answer = _disconnect(browser, csrf, Origin="https://evil.example")
+    answer = _disconnect(browser, csrf, Origin="https://evil.example", Sec_Fetch_Site="cross-site")
+
+    assert answer.status_code == 403
+    assert "another site" in answer.text
+    consent = consent_of(person_id)
+    assert consent is not None and consent.status is ConsentStatus.ACTIVE
+
+
+def test_disconnect_with_origin_null_from_another_site_is_refused(
+    browser: Browser, person_id: str, orcid_record: Callable[[], Record], consent_of: ConsentOf
+) -> None:
+    """What a sandboxed frame or a no-referrer page on another site makes a browser send."""
+    browser.connect_fully(orcid_record().orcid)
+    csrf = _csrf_from_status_page(browser)
+
+    with_fetch_metadata = _disconnect(browser, csrf, Origin="null", Sec_Fetch_Site="cross-site")
+    origin_only = _disconnect(browser, csrf, Origin="null")  # a browser without Fetch metadata
+
+    assert with_fetch_metadata.status_code == 403 and origin_only.status_code == 403
+    consent = consent_of(person_id)
+    assert consent is not None and consent.status is ConsentStatus.ACTIVE
+
+
+def test_disconnect_from_a_sibling_origin_on_the_same_site_is_refused(
+    browser: Browser, person_id: str, orcid_record: Callable[[], Record], consent_of: ConsentOf
+) -> None:
+    browser.connect_fully(orcid_record().orcid)
+    csrf = _csrf_from_status_page(browser)
+
+    answer = _disconnect(browser, csrf, Origin="http://127.0.0.1:1", Sec_Fetch_Site="same-site")
 
     assert answer.status_code == 403
     consent = consent_of(person_id)

@@ -15,11 +15,9 @@ from orcid_sync.jobs.sync_jobs import SyncJobQueue, nightly_job
 def edited_template(tmp_path: Path) -> Path:
     text = TEMPLATE_PATH.read_text(encoding="utf-8")
     worker_batch = "            Queue: !GetAtt SyncJobsQueue.Arn\n            BatchSize: 5\n"
-    public_callback = "            Auth:\n              Authorizer: NONE\n"
     resync_route = "            Method: POST\n            Path: /orcid/resync\n"
-    assert worker_batch in text and public_callback in text and resync_route in text
+    assert worker_batch in text and resync_route in text
     text = text.replace(worker_batch, worker_batch.replace("BatchSize: 5", "BatchSize: 1"))
-    text = text.replace(public_callback, "")  # the callback falls behind the default authorizer
     text = text.replace(resync_route, "            Method: POST\n            Path: /orcid/resync-renamed\n")
     path = tmp_path / "template.yaml"
     path.write_text(text, encoding="utf-8")
@@ -31,14 +29,12 @@ def test_a_route_and_a_batch_size_changed_in_the_template_change_the_local_stack
 ) -> None:
     edited_stack = LocalStack(template_path=edited_template(tmp_path), parameters={"LogLevel": "ERROR"})
     with edited_stack as edited:
-        signed_out = Browser(edited).open(f"{edited.base_url}/orcid/callback?code=AbC123&state=x")
         browser = Browser(edited).sign_in(RESEARCHERS[0].uuid)
         gone = browser.session.post(f"{edited.base_url}/orcid/resync", headers={"Accept": "application/json"})
         jobs = SyncJobQueue(edited.resources.queue_urls["SyncJobsQueue"])
         jobs.enqueue_many([nightly_job(str(uuid.uuid4()), "2026-11-25") for _ in range(3)])
         report = edited.drain()
 
-    assert signed_out.status_code == 401  # API Gateway's answer, before the function runs
     assert gone.status_code == 404
     assert report.by_function["SyncWorkerFunction"] == 3  # one job per invocation: BatchSize 1
     # The session's stack (from the real template) is untouched and still answers.

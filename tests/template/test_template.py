@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,11 @@ def test_sam_validate_lint_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_only_the_callback_route_is_public(transformed: dict[str, Any]) -> None:
+PUBLIC_ROUTES = {"GET /auth/sign-in", "GET /auth/callback", "GET /orcid/callback"}
+
+
+def test_no_route_has_an_api_gateway_authorizer(transformed: dict[str, Any]) -> None:
+    """Researchers come with a browser: the function signs them in and checks the session itself."""
     (api,) = _resources(transformed, "AWS::ApiGatewayV2::Api").values()
     security = {
         f"{method.upper()} {path}": operation.get("security")
@@ -78,19 +83,55 @@ def test_only_the_callback_route_is_public(transformed: dict[str, Any]) -> None:
         for method, operation in operations.items()
     }
 
-    public = {route for route, rules in security.items() if rules in (None, [], [{"NONE": []}])}
-    assert public == {"GET /orcid/callback"}
-    assert all(rules == [{"DtuSignIn": []}] for route, rules in security.items() if route not in public)
+    assert PUBLIC_ROUTES | {"POST /auth/sign-out", "GET /orcid/status"} <= set(security)
+    assert all(rules in (None, []) for rules in security.values())
+    assert "securitySchemes" not in api["Properties"]["Body"].get("components", {})
 
 
-def test_the_authorizer_checks_dtu_tokens_by_issuer_and_audience(transformed: dict[str, Any]) -> None:
-    (api,) = _resources(transformed, "AWS::ApiGatewayV2::Api").values()
-    schemes = api["Properties"]["Body"]["components"]["securitySchemes"]
+def test_public_routes_have_their_own_smaller_throttling(transformed: dict[str, Any]) -> None:
+    (stage,) = _resources(transformed, "AWS::ApiGatewayV2::Stage").values()
+    default = stage["Properties"]["DefaultRouteSettings"]
+    routes = stage["Properties"]["RouteSettings"]
 
-    jwt = schemes["DtuSignIn"]["x-amazon-apigateway-authorizer"]
-    assert jwt["type"] == "jwt"
-    assert jwt["jwtConfiguration"]["issuer"] == {"Ref": "JwtIssuer"}
-    assert jwt["jwtConfiguration"]["audience"] == {"Ref": "JwtAudience"}
+    assert set(routes) == PUBLIC_ROUTES
+    for settings in routes.values():
+        assert settings["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert settings["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
+
+
+def test_access_logs_carry_the_path_never_the_query_string(transformed: dict[str, Any]) -> None:
+    (stage,) = _resources(transformed, "AWS::ApiGatewayV2::Stage").values()
+    log = stage["Properties"]["AccessLogSettings"]
+    variables = set(re.findall(r"\$context\.[A-Za-z.]+", log["Format"]))
+
+    assert log["DestinationArn"] == {"Fn::GetAtt": ["HttpApiAccessLogs", "Arn"]}
+    assert {"$context.path", "$context.routeKey", "$context.status"} <= variables
+    # Nothing that can hold the query string (codes, states) or headers (cookies).
+    assert not [v for v in variables if "query" in v.lower() or "header" in v.lower()]
+    assert variables <= {
+        "$context.requestId",
+        "$context.requestTime",
+        "$context.identity.sourceIp",
+        "$context.httpMethod",
+        "$context.routeKey",
+        "$context.path",
+        "$context.status",
+        "$context.responseLength",
+        "$context.responseLatency",
+        "$context.integrationErrorMessage",
+    }
+
+
+def test_sessions_expire_by_ttl_and_only_the_http_function_reads_them(transformed: dict[str, Any]) -> None:
+    table = transformed["Resources"]["SessionsTable"]["Properties"]
+    readers = {
+        role
+        for role, statement in _statements(transformed)
+        if statement["Resource"] == {"Fn::GetAtt": ["SessionsTable", "Arn"]}
+    }
+
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert readers == {"HttpFunctionRole"}
 
 
 def _statements(transformed: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -38,6 +38,9 @@ def orbit_http(settings: Settings, session: requests.Session) -> OrbitHttp:
 
 
 def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
+    # Imported here: only the HTTP function verifies ID tokens (PyJWT and cryptography cost ~0.1 s).
+    from orcid_sync.auth.id_token import IdTokenVerifier
+
     http = session or requests.Session()
     return ConsentService(
         consents=ConsentStore(settings.consents_table, claims_table=settings.orcid_claims_table),
@@ -49,6 +52,12 @@ def build_consent_service(settings: Settings, session: requests.Session | None =
             lambda: read_secret(settings.orcid_client_secret_name),
             session=http,
             timeout=settings.http_timeout_seconds,
+            id_tokens=IdTokenVerifier(
+                settings.orcid_jwks_url,
+                settings.orcid_issuer,
+                settings.orcid_client_id,
+                timeout=settings.http_timeout_seconds,
+            ),
         ),
         jobs=SyncJobQueue(settings.sync_jobs_queue_url),
         persons=OrbitPersons(orbit_http(settings, http)),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from orcid_sync.auth.binding import flow_value
 from orcid_sync.consent.state import StateProblem, StateRejected, digest, new_secret, same_digest
 from orcid_sync.jobs.sync_jobs import SyncJobQueue, consent_job, resync_job
 from orcid_sync.observability import logger
@@ -15,6 +16,9 @@ from orcid_sync.orcid.oauth import OAuthError, OrcidOAuthClient, TokenResponse
 from orcid_sync.store.consents import CHANGE_ATTEMPTS, Consent, ConsentChanged, ConsentStatus, ConsentStore
 from orcid_sync.store.oauth_states import OAuthStateStore, StoredState
 from orcid_sync.store.token_cipher import TokenCipher
+
+# The purpose of the nonce derived from the browser's state cookie (auth/binding.py).
+ORCID_NONCE = "orcid-nonce"
 
 
 class InsufficientScope(Exception):
@@ -147,6 +151,7 @@ class ConsentService:
             given_names=person.given_names if register else None,
             family_names=person.family_names if register else None,
             email=person.email if register else None,
+            nonce=flow_value(browser_secret, ORCID_NONCE),
         )
         logger.info("consent flow started", extra={"person_id": person_id, "register": register})
         return ConnectStart(authorize_url=url, browser_secret=browser_secret)
@@ -165,7 +170,10 @@ class ConsentService:
         now = self.clock()
         if error or not code:
             return self._record_decline(person_id, now, error or "no_code")
-        grant = self.oauth.exchange_code(code, self.redirect_uri)
+        # The id_token must carry this browser's nonce: a code leaked from another flow is refused.
+        grant = self.oauth.exchange_code(
+            code, self.redirect_uri, nonce=flow_value(browser_secret or "", ORCID_NONCE)
+        )
         if grant.missing_scopes:
             self._revoke_quietly(grant.access_token, "insufficient scope")
             raise InsufficientScope(grant.missing_scopes)

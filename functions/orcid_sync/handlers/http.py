@@ -1,15 +1,18 @@
-"""HTTP API entry point: /orcid/connect, /orcid/callback, /orcid/status, /orcid/disconnect.
+"""HTTP API entry point: sign-in (/auth/...) and the consent flow (/orcid/...).
 
-Parses the request, calls the consent service, and shapes the answer; decisions live in the service.
+Parses the request, calls the sign-in and consent services, and shapes the answer; decisions live in the
+services. Every /orcid/ page except ORCID's callback needs a session: without one, a page asked for
+with GET sends the browser to sign in and back; anything else answers 401.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import cache
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
@@ -18,6 +21,10 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from orcid_sync.auth.factory import build_sign_in_service
+from orcid_sync.auth.id_token import JwksUnavailable
+from orcid_sync.auth.oidc import ProviderUnavailable, SignInRefused
+from orcid_sync.auth.service import SignInFailed, SignInProblem, SignInService, safe_return_path
 from orcid_sync.config import get_settings
 from orcid_sync.consent.factory import build_consent_service
 from orcid_sync.consent.service import (
@@ -31,14 +38,26 @@ from orcid_sync.consent.state import StateRejected
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.persons import UnknownPerson
-from orcid_sync.orcid.oauth import ClientRejected, InvalidGrant, OrcidUnavailable, UnexpectedAnswer
+from orcid_sync.orcid.oauth import (
+    ClientRejected,
+    FlowMismatch,
+    InvalidGrant,
+    OrcidUnavailable,
+    UnexpectedAnswer,
+)
 from orcid_sync.web.i18n import Lang, choose_language, text
 from orcid_sync.web.pages import PAGE_HEADERS, Link, page, status_page
 
 BROWSER_COOKIE = "orcid_oauth_browser"
 CSRF_COOKIE = "orcid_csrf"
+# With Secure cookies (always, but on the local stack's plain http) these carry the __Host- prefix:
+# the browser then refuses them unless Secure, host-only and Path=/, so no subdomain can plant one.
+SESSION_COOKIE = "orcid_session"
+SIGN_IN_COOKIE = "orcid_sign_in"
 CONNECT_PATH = "/orcid/connect"
 STATUS_PATH = "/orcid/status"
+SIGN_IN_PATH = "/auth/sign-in"
+SIGN_OUT_PATH = "/auth/sign-out"
 
 app = APIGatewayHttpResolver()
 
@@ -46,6 +65,19 @@ app = APIGatewayHttpResolver()
 @cache
 def service() -> ConsentService:
     return build_consent_service(get_settings())
+
+
+@cache
+def sign_in_service() -> SignInService:
+    return build_sign_in_service(get_settings())
+
+
+class SignInRequired(Exception):
+    """No valid session: never signed in, signed out, expired, or a cookie we did not issue."""
+
+
+def _host_cookie(name: str) -> str:
+    return f"__Host-{name}" if get_settings().cookie_secure else name
 
 
 class CallbackQuery(BaseModel):
@@ -58,6 +90,13 @@ class CallbackQuery(BaseModel):
     error: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}$")
 
 
+class SignInCallbackQuery(CallbackQuery):
+    """The identity provider's redirect back: its codes are long (Entra's run to over a thousand)."""
+
+    code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._~+/=-]{1,4096}$")
+    error: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}$")
+
+
 class BadRequest(Exception):
     """The request itself is malformed; the message says which part, in plain words."""
 
@@ -66,12 +105,15 @@ def _lang() -> Lang:
     return choose_language(app.current_event.headers.get("accept-language"))
 
 
-def _html(status: HTTPStatus, body: str, cookies: list[Cookie] | None = None) -> Response[str]:
+def _html(
+    status: HTTPStatus, body: str, cookies: list[Cookie] | None = None, referrer: str | None = None
+) -> Response[str]:
+    headers = {**PAGE_HEADERS, "Referrer-Policy": referrer} if referrer else dict(PAGE_HEADERS)
     return Response(
         status_code=status.value,
         content_type="text/html; charset=utf-8",
         body=body,
-        headers=PAGE_HEADERS,
+        headers=headers,
         cookies=cookies or [],
     )
 
@@ -104,13 +146,32 @@ def _cookie_value(name: str) -> str | None:
 
 
 def _signed_in_person() -> str:
-    settings = get_settings()
-    claims: dict[str, Any] = app.current_event.request_context.authorizer.jwt_claim or {}
-    claim = claims.get(settings.person_id_claim)
-    if not isinstance(claim, str) or not claim:
-        # The authorizer let the request through, so the token is valid but lacks our claim.
-        raise BadRequest(f"the sign-in token has no '{settings.person_id_claim}' claim")
-    return service().persons.resolve_person_id(claim)
+    """The person of this browser's session; SignInRequired without one. A renewed session's cookie is
+    sent again (sliding expiry) by the middleware below."""
+    current = sign_in_service().current(_cookie_value(_host_cookie(SESSION_COOKIE)))
+    if current is None:
+        raise SignInRequired()
+    if current.renewed:
+        secret = _cookie_value(_host_cookie(SESSION_COOKIE)) or ""
+        app.context["session_cookie"] = _session_cookie(secret, current.max_age)
+    return current.person_id
+
+
+def _session_cookie(secret: str, max_age: int) -> Cookie:
+    return _cookie(_host_cookie(SESSION_COOKIE), secret, "/", max_age, SameSite.LAX_MODE)
+
+
+def _renewed_session(
+    app: APIGatewayHttpResolver, next_middleware: Callable[..., Response[Any]]
+) -> Response[Any]:
+    response = next_middleware(app)
+    cookie = app.context.get("session_cookie")
+    if isinstance(cookie, Cookie):
+        response.cookies.append(cookie)
+    return response
+
+
+app.use(middlewares=[_renewed_session])
 
 
 def _wants_json() -> bool:
@@ -127,6 +188,53 @@ def _flag(name: str) -> bool:
     return value in ("1", "true")
 
 
+def _redirect(location: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    return Response(
+        status_code=HTTPStatus.FOUND.value,
+        headers={"Location": location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        cookies=cookies or [],
+    )
+
+
+@app.get(SIGN_IN_PATH)
+def sign_in() -> Response[str]:
+    return_to = (app.current_event.query_string_parameters or {}).get("return_to")
+    start = sign_in_service().start(return_to)
+    ttl = get_settings().state_ttl_seconds
+    # Lax: the cookie must come back on the provider's top-level GET redirect to /auth/callback.
+    cookie = _cookie(_host_cookie(SIGN_IN_COOKIE), start.browser_secret, "/", ttl, SameSite.LAX_MODE)
+    return _redirect(start.authorize_url, [cookie])
+
+
+@app.get("/auth/callback")
+def sign_in_callback() -> Response[str]:
+    query = _callback_query(SignInCallbackQuery)
+    signed_in = sign_in_service().finish(
+        state=query.state,
+        browser_secret=_cookie_value(_host_cookie(SIGN_IN_COOKIE)),
+        code=query.code,
+        error=query.error,
+    )
+    expire = _cookie(_host_cookie(SIGN_IN_COOKIE), "", "/", 0, SameSite.LAX_MODE)
+    session = _session_cookie(signed_in.session_secret, signed_in.max_age)
+    return _redirect(signed_in.return_to, [expire, session])
+
+
+@app.post(SIGN_OUT_PATH)
+def sign_out() -> Response[str]:
+    _check_same_origin()
+    sign_in_service().sign_out(_cookie_value(_host_cookie(SESSION_COOKIE)))
+    lang = _lang()
+    body = page(
+        lang,
+        text("signed_out.heading", lang),
+        [text("signed_out.body", lang)],
+        [Link(text("action.sign_in", lang), SIGN_IN_PATH)],
+    )
+    expire = _cookie(_host_cookie(SESSION_COOKIE), "", "/", 0, SameSite.LAX_MODE)
+    return _html(HTTPStatus.OK, body, [expire])
+
+
 @app.get(CONNECT_PATH)
 def connect() -> Response[str]:
     register = _flag("register")
@@ -134,24 +242,20 @@ def connect() -> Response[str]:
     ttl = get_settings().state_ttl_seconds
     # Lax: the cookie must come back on the top-level GET redirect from orcid.org.
     cookie = _cookie(BROWSER_COOKIE, start.browser_secret, "/orcid/callback", ttl, SameSite.LAX_MODE)
-    return Response(
-        status_code=HTTPStatus.FOUND.value,
-        headers={
-            "Location": start.authorize_url,
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-        cookies=[cookie],
-    )
+    return _redirect(start.authorize_url, [cookie])
+
+
+def _callback_query(model: type[CallbackQuery] = CallbackQuery) -> CallbackQuery:
+    try:
+        return model.model_validate(app.current_event.query_string_parameters or {})
+    except ValidationError as exc:
+        fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]}))
+        raise BadRequest(f"malformed query parameter(s): {fields}") from None
 
 
 @app.get("/orcid/callback")
 def callback() -> Response[str]:
-    try:
-        query = CallbackQuery.model_validate(app.current_event.query_string_parameters or {})
-    except ValidationError as exc:
-        fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]}))
-        raise BadRequest(f"malformed query parameter(s): {fields}") from None
+    query = _callback_query()
     result = service().complete(
         state=query.state, browser_secret=_cookie_value(BROWSER_COOKIE), code=query.code, error=query.error
     )
@@ -161,13 +265,14 @@ def callback() -> Response[str]:
     if result.declined:
         links = [Link(text("action.connect", lang), CONNECT_PATH), *status_link]
         body = page(lang, text("declined.heading", lang), [text("declined.body", lang)], links)
-        return _html(HTTPStatus.OK, body, [expire])
+        return _html(HTTPStatus.OK, body, [expire], referrer="no-referrer")
     metrics.add_metric(name="ConsentsGranted", unit=MetricUnit.Count, value=1)
     paragraphs = [text("connected.body", lang)]
     if result.replaced_orcid:
         paragraphs.append(text("replaced.body", lang, old=result.replaced_orcid))
     body = page(lang, text("connected.heading", lang), paragraphs, status_link)
-    return _html(HTTPStatus.OK, body, [expire])
+    # This page's URL carries ORCID's code: it goes to nobody, not even as our own referrer.
+    return _html(HTTPStatus.OK, body, [expire], referrer="no-referrer")
 
 
 def status_json(view: StatusView) -> dict[str, Any]:
@@ -198,17 +303,19 @@ def status() -> Response[Any]:
     csrf = _cookie_value(CSRF_COOKIE) or secrets.token_urlsafe(32)
     site = get_settings().orcid_oauth_base  # the public record lives on the same host as OAuth
     body = status_page(view, _lang(), csrf, CONNECT_PATH, CONNECT_PATH + "?register=1", site)
-    return _html(HTTPStatus.OK, body, [_cookie(CSRF_COOKIE, csrf, "/orcid", 3600, SameSite.STRICT_MODE)])
+    return _html(HTTPStatus.OK, body, [_cookie(CSRF_COOKIE, csrf, "/", 3600, SameSite.STRICT_MODE)])
 
 
 def _check_same_origin() -> None:
-    """Refuse cross-site posts: a same-origin Origin (or Fetch metadata) and a double-submit token."""
+    """Refuse cross-site posts. A browser tells where a request comes from: Fetch metadata
+    (`Sec-Fetch-Site`) must say same-origin, and `Origin`, when sent, must be ours exactly (`null`, sent
+    by sandboxed frames and no-referrer pages, is not). Then the double-submit token must match."""
     headers = app.current_event.headers
-    expected = urlsplit(str(get_settings().public_base_url))
-    origin = headers.get("origin")
-    if origin is not None and urlsplit(origin)[:2] != expected[:2]:
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site != "same-origin":
         raise CrossSiteRequest("the request came from another site")
-    if headers.get("sec-fetch-site") not in (None, "same-origin"):
+    origin = headers.get("origin")
+    if origin is not None and origin.lower() != get_settings().public_origin.lower():
         raise CrossSiteRequest("the request came from another site")
     submitted = headers.get("x-csrf-token")
     if submitted is None and app.current_event.body:
@@ -260,6 +367,59 @@ def resync() -> Response[Any]:
     return _html(HTTPStatus.ACCEPTED, body)
 
 
+@app.exception_handler(SignInRequired)  # type: ignore[untyped-decorator]
+def _sign_in_required(exc: SignInRequired) -> Response[Any]:
+    event = app.current_event
+    expire = _cookie(_host_cookie(SESSION_COOKIE), "", "/", 0, SameSite.LAX_MODE)
+    if event.http_method == "GET" and not _wants_json():
+        here = event.path + (f"?{event.raw_query_string}" if event.raw_query_string else "")
+        return _redirect(f"{SIGN_IN_PATH}?{urlencode({'return_to': safe_return_path(here)})}", [expire])
+    if _wants_json():
+        return Response(401, "application/json", {"error": "sign in first", "sign_in": SIGN_IN_PATH})
+    lang = _lang()
+    body = page(
+        lang,
+        text("sign_in.needed.heading", lang),
+        [text("sign_in.needed.body", lang)],
+        [Link(text("action.sign_in", lang), SIGN_IN_PATH)],
+    )
+    return _html(HTTPStatus.UNAUTHORIZED, body, [expire])
+
+
+_SIGN_IN_TEXT = {
+    SignInProblem.DECLINED: "sign_in.declined",
+    SignInProblem.REFUSED: "sign_in.refused",
+    SignInProblem.NO_CLAIM: "sign_in.refused",
+    SignInProblem.UNKNOWN_PERSON: "sign_in.unknown_person",
+}
+
+
+@app.exception_handler(SignInFailed)  # type: ignore[untyped-decorator]
+def _sign_in_failed(exc: SignInFailed) -> Response[str]:
+    logger.info("sign-in refused", extra={"problem": exc.problem.value})
+    lang = _lang()
+    key = _SIGN_IN_TEXT.get(exc.problem, "sign_in.state")
+    status = HTTPStatus.OK if exc.problem is SignInProblem.DECLINED else HTTPStatus.BAD_REQUEST
+    links = [Link(text("action.sign_in", lang), SIGN_IN_PATH)]
+    body = page(lang, text("sign_in.heading", lang), [text(key, lang)], links)
+    return _html(status, body, referrer="no-referrer")
+
+
+@app.exception_handler(SignInRefused)  # type: ignore[untyped-decorator]
+def _provider_refused(exc: SignInRefused) -> Response[str]:
+    failed: Response[str] = _sign_in_failed(SignInFailed(SignInProblem.REFUSED, str(exc)))
+    return failed
+
+
+@app.exception_handler([ProviderUnavailable, JwksUnavailable])  # type: ignore[untyped-decorator]
+def _provider_down(exc: Exception) -> Response[str]:
+    logger.warning("sign-in provider failed", extra={"error": type(exc).__name__, "detail": str(exc)})
+    lang = _lang()
+    links = [Link(text("action.sign_in", lang), SIGN_IN_PATH)]
+    body = page(lang, text("sign_in.heading", lang), [text("sign_in.down", lang)], links)
+    return _html(HTTPStatus.BAD_GATEWAY, body, referrer="no-referrer")
+
+
 @app.exception_handler(NotConnected)  # type: ignore[untyped-decorator]
 def _not_connected(exc: NotConnected) -> Response[str]:
     return _message_page(HTTPStatus.CONFLICT, "bad_request.heading", text("status.none", _lang()))
@@ -274,6 +434,12 @@ def _state_rejected(exc: StateRejected) -> Response[str]:
 @app.exception_handler(InvalidGrant)  # type: ignore[untyped-decorator]
 def _invalid_grant(exc: InvalidGrant) -> Response[str]:
     logger.info("ORCID refused the code", extra={"reused": exc.reused})
+    return _message_page(HTTPStatus.BAD_REQUEST, "grant.heading", text("grant.body", _lang()))
+
+
+@app.exception_handler(FlowMismatch)  # type: ignore[untyped-decorator]
+def _flow_mismatch(exc: FlowMismatch) -> Response[str]:
+    logger.warning("ORCID code not bound to this browser's flow", extra={"detail": str(exc)})
     return _message_page(HTTPStatus.BAD_REQUEST, "grant.heading", text("grant.body", _lang()))
 
 

@@ -6,16 +6,24 @@ codes. No token, code or client secret is ever put into an exception message or 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from orcid_sync.orcid.ids import normalize_orcid_id
+from orcid_sync.orcid.ids import is_valid_orcid_id, normalize_orcid_id
+
+if TYPE_CHECKING:
+    from orcid_sync.auth.id_token import IdTokenVerifier
 
 # Both are needed: read-limited to see our items on the record, activities/update to write works.
 REQUIRED_SCOPES = frozenset({"/read-limited", "/activities/update"})
+# Asked for with them so ORCID answers with an id_token carrying our nonce: it binds the code to the
+# browser's flow (ORCID has no PKCE), see docs/decisions.md.
+OPENID_SCOPE = "openid"
 
 
 class OAuthError(Exception):
@@ -42,6 +50,11 @@ class UnexpectedAnswer(OAuthError):
     """ORCID answered 200 with something we cannot use (missing fields, an iD with a bad checksum)."""
 
 
+class FlowMismatch(OAuthError):
+    """ORCID's id_token is missing, invalid, for another iD, or lacks this browser's nonce: the code
+    was not issued to this flow (a leaked code redeemed with someone else's state). The token is revoked."""
+
+
 class TokenResponse(BaseModel):
     """ORCID's answer to a successful code exchange."""
 
@@ -54,6 +67,7 @@ class TokenResponse(BaseModel):
     scope: frozenset[str]
     orcid: str
     name: str | None = None
+    id_token: str | None = Field(default=None, repr=False)
 
     @field_validator("scope", mode="before")
     @classmethod
@@ -81,7 +95,9 @@ class OrcidOAuthClient:
         *,
         session: requests.Session | None = None,
         timeout: float = 10.0,
+        id_tokens: IdTokenVerifier | None = None,
     ) -> None:
+        self._id_tokens = id_tokens
         self._base = base_url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
@@ -98,15 +114,20 @@ class OrcidOAuthClient:
         family_names: str | None = None,
         email: str | None = None,
         lang: str | None = None,
+        nonce: str | None = None,
     ) -> str:
-        """The URL to send the browser to. `register` shows ORCID's registration form, prefilled."""
+        """The URL to send the browser to. `register` shows ORCID's registration form, prefilled.
+        With a `nonce`, the `openid` scope is asked for too and the nonce goes along."""
+        scopes = sorted(REQUIRED_SCOPES, reverse=True) + ([OPENID_SCOPE] if nonce else [])
         params: dict[str, str] = {
             "client_id": self._client_id,
             "response_type": "code",
-            "scope": " ".join(sorted(REQUIRED_SCOPES, reverse=True)),
+            "scope": " ".join(scopes),
             "redirect_uri": redirect_uri,
             "state": state,
         }
+        if nonce:
+            params["nonce"] = nonce
         if register:
             params["show_login"] = "false"
         prefill = {"given_names": given_names, "family_names": family_names, "email": email}
@@ -115,7 +136,8 @@ class OrcidOAuthClient:
             params["lang"] = lang
         return f"{self._base}/oauth/authorize?{urlencode(params)}"
 
-    def exchange_code(self, code: str, redirect_uri: str) -> TokenResponse:
+    def exchange_code(self, code: str, redirect_uri: str, nonce: str | None = None) -> TokenResponse:
+        """Redeem the code. With a `nonce` (and a verifier), the answer's id_token must carry it."""
         answer = self._post(
             "/oauth/token",
             {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
@@ -125,10 +147,34 @@ class OrcidOAuthClient:
             raise InvalidGrant(reused="reused" in str(description).lower())
         self._raise_for_client_errors(answer, "token exchange")
         try:
-            return TokenResponse.model_validate(_json(answer))
+            grant = TokenResponse.model_validate(_json(answer))
         except ValidationError as exc:
             fields = ", ".join(str(err["loc"][0]) for err in exc.errors() if err["loc"])
             raise UnexpectedAnswer(f"ORCID's token answer is unusable (fields: {fields})") from None
+        if nonce is not None and self._id_tokens is not None:
+            self._check_flow(grant, nonce)
+        return grant
+
+    def _check_flow(self, grant: TokenResponse, nonce: str) -> None:
+        from orcid_sync.auth.id_token import IdTokenRejected
+
+        problem = None
+        if grant.id_token is None:
+            problem = "ORCID's answer has no id_token"
+        else:
+            try:
+                claims = self._id_tokens.verify(grant.id_token, nonce) if self._id_tokens else {}
+            except IdTokenRejected as exc:
+                problem = f"ORCID's id_token is {exc}"
+            else:
+                if not is_valid_orcid_id(str(claims.get("sub", ""))) or (
+                    normalize_orcid_id(str(claims["sub"])) != grant.orcid
+                ):
+                    problem = "ORCID's id_token names another iD"
+        if problem is not None:
+            with contextlib.suppress(OAuthError):  # the refusal stands even if revoking fails
+                self.revoke(grant.access_token)
+            raise FlowMismatch(problem)
 
     def revoke(self, token: str) -> None:
         """Revoke an access token (ORCID revokes its refresh token with it)."""

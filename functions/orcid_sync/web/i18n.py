@@ -140,6 +140,41 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Works you removed on ORCID will be added again within minutes.",
         "da": "Værker, du har fjernet på ORCID, bliver tilføjet igen inden for få minutter.",
     },
+    "action.sign_in": {"en": "Sign in", "da": "Log ind"},
+    "action.sign_out": {"en": "Sign out", "da": "Log ud"},
+    "sign_in.needed.heading": {"en": "Please sign in", "da": "Log venligst ind"},
+    "sign_in.needed.body": {
+        "en": "Sign in with your DTU account to see and change your ORCID link.",
+        "da": "Log ind med din DTU-konto for at se og ændre din ORCID-forbindelse.",
+    },
+    "sign_in.heading": {"en": "Sign-in did not work", "da": "Login lykkedes ikke"},
+    "sign_in.state": {
+        "en": "This sign-in link is not valid here (expired, used already, or started in another "
+        "browser). Please sign in again.",
+        "da": "Dette login-link kan ikke bruges her (udløbet, allerede brugt eller startet i en anden "
+        "browser). Log venligst ind igen.",
+    },
+    "sign_in.declined": {
+        "en": "You cancelled the sign-in. Nothing was changed.",
+        "da": "Du afbrød login. Intet blev ændret.",
+    },
+    "sign_in.refused": {
+        "en": "DTU's sign-in answer could not be verified, so it was not accepted. Please sign in again.",
+        "da": "Svaret fra DTU's login kunne ikke bekræftes og blev derfor afvist. Log venligst ind igen.",
+    },
+    "sign_in.unknown_person": {
+        "en": "You signed in, but DTU Orbit has no researcher profile for your account.",
+        "da": "Du er logget ind, men DTU Orbit har ingen forskerprofil for din konto.",
+    },
+    "sign_in.down": {
+        "en": "DTU's sign-in is not answering just now. Please try again in a few minutes.",
+        "da": "DTU's login svarer ikke lige nu. Prøv igen om et par minutter.",
+    },
+    "signed_out.heading": {"en": "You are signed out", "da": "Du er logget ud"},
+    "signed_out.body": {
+        "en": "Your session here has ended. Your ORCID link is unchanged.",
+        "da": "Din session her er afsluttet. Din ORCID-forbindelse er uændret.",
+    },
     "action.resync": {"en": "Synchronize now", "da": "Synkronisér nu"},
     "action.restore": {"en": "Restore works I removed", "da": "Gendan værker, jeg har fjernet"},
     "disconnected.heading": {"en": "Disconnected", "da": "Forbindelsen er afbrudt"},

@@ -36,10 +36,11 @@ CONTENT_SECURITY_POLICY = (
 
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    # Pages carry personal data, and the callback URL carries a code: keep both out of caches and referrers.
+    # Pages carry personal data: keep them out of caches. `same-origin` sends no referrer to other sites
+    # and keeps the real `Origin` on our own form posts (under `no-referrer` browsers send `Origin: null`).
     "Cache-Control": "no-store",
     "Pragma": "no-cache",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
@@ -78,6 +79,7 @@ def status_page(
     connect_href: str,
     register_href: str,
     orcid_site: str = "https://orcid.org",
+    sign_out_action: str = "/auth/sign-out",
 ) -> str:
     consent = view.consent
     symbol = view.symbol
@@ -116,13 +118,18 @@ def status_page(
             ("/orcid/resync?restore=1", "action.restore"),
             ("/orcid/disconnect", "action.disconnect"),
         ):
-            actions.append(
-                f'<form method="post" action="{escape(action)}">'
-                f'<input type="hidden" name="csrf" value="{escape(csrf_token)}">'
-                f'<button type="submit">{escape(text(label, lang))}</button></form>'
-            )
+            actions.append(_post_button(action, csrf_token, text(label, lang)))
+    actions.append(_post_button(sign_out_action, csrf_token, text("action.sign_out", lang)))
     parts.append(f'<div class="actions">{"".join(actions)}</div>')
     return _document(lang, text("status.heading", lang), "".join(parts))
+
+
+def _post_button(action: str, csrf_token: str, label: str) -> str:
+    return (
+        f'<form method="post" action="{escape(action)}">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf_token)}">'
+        f'<button type="submit">{escape(label)}</button></form>'
+    )
 
 
 _COUNT_FIELDS = {"on_orcid", "created", "updated", "deleted", "failed"}
