@@ -90,6 +90,33 @@ def _resync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace) -> int:
+    """Print what a full sync of one researcher would do now, with reasons; write nothing."""
+    from orcid_sync.config import Settings, SettingsError
+    from orcid_sync.sync.factory import build_sync_service
+    from orcid_sync.sync.preview import describe
+    from orcid_sync.sync.service import NoActiveConsent
+
+    try:
+        settings = Settings.from_env(_function_environment(args.function) if args.function else None)
+        preview = build_sync_service(settings).preview(args.person, restore=args.restore)
+    except SettingsError as exc:
+        return _fail(EXIT_BAD_INPUT, f"{exc} (run with the sync worker's environment, or give --function)")
+    except NoActiveConsent as exc:
+        return _fail(EXIT_NOT_CONNECTED, str(exc))
+    for line in describe(args.person, preview):
+        print(line)
+    return 0
+
+
+def _function_environment(name: str) -> dict[str, str]:
+    """A deployed function's environment variables (needs lambda:GetFunctionConfiguration)."""
+    import boto3
+
+    configuration = boto3.client("lambda").get_function_configuration(FunctionName=name)
+    return dict(configuration.get("Environment", {}).get("Variables", {}))
+
+
 def _fail(code: int, message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -131,6 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
     resync.add_argument("--consents-table", default=os.environ.get("CONSENTS_TABLE"))
     resync.add_argument("--queue-url", default=os.environ.get("SYNC_JOBS_QUEUE_URL"), help="sync-jobs queue")
     resync.set_defaults(run=_resync)
+    plan = commands.add_parser(
+        "plan",
+        help="print what a full sync of one researcher would do now (a dry run: writes nothing)",
+        description="Reads Orbit, the work links and the researcher's ORCID record and prints each "
+        "create, update, adopt, delete and leave with its reason; writes nothing to ORCID or to our "
+        "tables. Uses the sync worker's environment variables (the local stack sets them), or those of "
+        "the deployed function named by --function. Exit 4 when PERSON has no active consent. "
+        "Example: orcid-sync plan 3f1c…e2 --function orcid-sync-SyncWorkerFunction-AbC123",
+    )
+    plan.add_argument("person", help="the researcher's Orbit person uuid")
+    plan.add_argument("--restore", action="store_true", help="plan as a restore would (removed works back)")
+    plan.add_argument("--function", help="the deployed sync worker's function name, to read its settings")
+    plan.set_defaults(run=_plan)
     return parser
 
 

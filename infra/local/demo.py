@@ -3,8 +3,9 @@
 Researchers connect (one registers a new iD on the way, one declines), their Orbit outputs appear on
 their stand-in ORCID records, Orbit events create, correct and withdraw outputs, a confidential output
 never leaves, a researcher deletes a work on ORCID, another revokes access, an attacker replays a
-callback, and the nightly reconciliation runs. Then a report per researcher: what Orbit has, what ORCID
-has, what happened. Exits 1 if any ORCID record differs from what it should be.
+callback, the nightly reconciliation runs, and a researcher switches over from Pure's own ORCID export.
+Then a report per researcher: what Orbit has, what ORCID has, what happened. Exits 1 if any ORCID
+record differs from what it should be.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import boto3
 from infra.local.browser import Browser
 from infra.local.records import sources_on_orcid, titles_on_orcid, wanted_on_orcid
 from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
-from infra.orbit_standin.outputs import seed_outputs
+from infra.orbit_standin.outputs import Author, ResearchOutput, seed_outputs
 from infra.orbit_standin.people import RESEARCHERS, Researcher
+from infra.orcid_standin.work_input import ExternalId, WorkDocument
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
 
@@ -170,7 +172,66 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
         deleted_pid not in sources_on_orcid(stack, jonas_record.orcid),
     )
     report.check("Freja's status shows paused (revoked)", freja_browser.status_json()["symbol"] == "paused")
+    switch_over(stack, report)
     return orcid_ids
+
+
+def switch_over(stack: LocalStack, report: Report) -> None:
+    """A researcher whose record Pure's own ORCID export filled for years, connecting for the first time."""
+    karen = Researcher(
+        "4a7c2e55-0d4b-4c1e-9d43-6b0e8f1a2c33", "Karen", "Lund", "180549", "kalu@dtu.dk", "DTU Wind"
+    )
+    stack.orbit.researchers[karen.uuid] = karen
+    record = stack.orcid.state.add_record(karen.given_names, karen.family_names, karen.email)
+    report.step(f"{name(karen)} switches over from Pure's ORCID export: her record holds its 6 works")
+    legacy: dict[str, int] = {}
+    for n, title in enumerate(
+        ("Recorded A", "Recorded B", "Recorded C", "By DOI D", "By DOI E", "Unmatched F")
+    ):
+        document = WorkDocument(
+            title=title,
+            type="journal-article",
+            external_ids=(ExternalId("doi", f"10.11581/dtu.legacy-{n}", None, "self"),),
+        )
+        legacy[title] = stack.orcid.api.add_work_as(record.orcid, LOCAL_CLIENT_ID, document).put_code
+    authors = (Author(karen.uuid, karen.given_names, karen.family_names),)
+    outputs = []
+    for n, title in enumerate(("Recorded A", "Recorded B", "Recorded C", "By DOI D", "By DOI E", "New G")):
+        recorded = ((record.orcid, legacy[title]),) if title.startswith("Recorded") else ()
+        output = ResearchOutput(
+            uuid=f"4a7c2e55-0000-4000-8000-00000000000{n}",
+            group="contributiontojournal",
+            subtype="article",
+            title_en=title,
+            year=2021,
+            authors=authors,
+            doi=f"10.11581/dtu.legacy-{n}" if not title.startswith("New") else "10.11581/dtu.karen-new",
+            journal_title="Wind Energy Science",
+            orcid_put_codes=recorded,
+        )
+        outputs.append(stack.orbit.put_output(output))
+    report.say(
+        "3 outputs carry the put-code Pure recorded, 2 share a DOI, 1 is new; 1 legacy work matches none"
+    )
+    Browser(stack).sign_in(karen.uuid).connect_fully(record.orcid)
+    stack.drain()
+    works = {w.put_code: w for w in stack.orcid.api.works_of(record.orcid)}
+    sources = {
+        pc: next((e.value for e in w.document.external_ids if e.type == "source-work-id"), None)
+        for pc, w in works.items()
+    }
+    report.check("none of the 6 works of Pure's export was deleted", set(legacy.values()) <= set(works))
+    report.check(
+        "5 were adopted in place: they now carry our source-work-id for their output",
+        [sources[legacy[t]] for t in list(legacy)[:5]] == [o.uuid for o in outputs[:5]],
+    )
+    report.check(
+        "the one matching no output is left exactly as it was", sources[legacy["Unmatched F"]] is None
+    )
+    report.check(
+        "the new output was added once, nothing twice",
+        sorted(filter(None, sources.values())) == sorted(o.uuid for o in outputs),
+    )
 
 
 def summary(stack: LocalStack, orcid_ids: dict[str, str], report: Report) -> None:

@@ -55,6 +55,8 @@ class ResearchOutput:
     issue: str | None = None
     pages: str | None = None
     pmid: str | None = None
+    # Works Pure's own ORCID export made for this output: (ORCID iD, put-code), one per author's record.
+    orcid_put_codes: tuple[tuple[str, int], ...] = ()
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -123,6 +125,10 @@ def to_ws(output: ResearchOutput) -> dict[str, Any]:
             data[key] = value
     if output.pmid:
         data["info"]["additionalExternalIds"].append({"value": output.pmid, "idSource": "PubMed"})
+    for orcid, put_code in output.orcid_put_codes:
+        data["info"]["additionalExternalIds"].append(
+            {"value": f"/{orcid}/work/{put_code}", "idSource": "ORCID"}
+        )
     data.update(output.extra)
     return data
 
@@ -187,10 +193,17 @@ def to_pure_api(output: ResearchOutput) -> dict[str, Any]:
     for key, value in (("volume", output.volume), ("journalNumber", output.issue), ("pages", output.pages)):
         if value:
             data[key] = value
+    identifiers: list[dict[str, Any]] = []
     if output.pmid:
-        data["identifiers"] = [
+        identifiers.append(
             {"typeDiscriminator": "ClassifiedId", "id": output.pmid, "type": {"uri": "/dk/atira/pure/pubmed"}}
-        ]
+        )
+    for orcid, put_code in output.orcid_put_codes:
+        identifiers.append(
+            {"typeDiscriminator": "PrimaryId", "idSource": "ORCID", "value": f"/{orcid}/work/{put_code}"}
+        )
+    if identifiers:
+        data["identifiers"] = identifiers
     return data
 
 

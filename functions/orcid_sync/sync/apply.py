@@ -182,8 +182,9 @@ class PlanRunner:
             self._reject(pid, wanted, None, conflict)
             return
         holder = source_work_id(summary)
-        if holder == pid:
-            # Our own earlier write whose answer was lost: take it over and bring it up to date.
+        if holder == pid or holder is None:
+            # Our own earlier write whose answer was lost, or the work Pure's earlier export made with
+            # our client for this output (it shares a self identifier): take it over, bring it up to date.
             self._update(Action(ActionKind.ADOPT, pid, summary.put_code), wanted, work)
             return
         # Another Orbit output holds the same identifier (e.g. the same DOI): record it on both, push neither.

@@ -9,11 +9,11 @@ with a write that cannot undo a disconnect or a reconnect that happened meanwhil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from orcid_sync.jobs.sync_jobs import JobKind, SyncJob
+from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, resync_job
 from orcid_sync.observability import logger
 from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.http import OrbitUnavailable
@@ -28,17 +28,20 @@ from orcid_sync.orcid.errors import (
     TokenRevoked,
     Transient,
 )
+from orcid_sync.orcid.identifiers import external_id_key
 from orcid_sync.orcid.work import Work, WorkNotSendable
 from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
-from orcid_sync.sync.apply import PlanRunner, RunCounts, source_work_id
+from orcid_sync.sync.apply import SOURCE_WORK_ID, PlanRunner, RunCounts, source_work_id
 from orcid_sync.sync.planner import (
     DeletionLimits,
     DesiredWork,
+    IdKey,
     OrcidItem,
+    SyncPlan,
     hold_mass_deletion,
     plan_sync,
 )
@@ -62,6 +65,27 @@ class DesiredState:
     desired: dict[str, DesiredWork]
     works: dict[str, Work]
     unbuildable: dict[str, str]  # publication → why its work could not be built
+
+
+@dataclass(frozen=True)
+class FullPlan:
+    plan: SyncPlan
+    state: DesiredState
+    actual: dict[int, OrcidItem]
+    titles: dict[str, str]  # Orbit output → its title, for people reading the plan
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run: the plan a full sync would carry out now (None when Orbit could not list the outputs)."""
+
+    orcid: str
+    planned: FullPlan | None
+    report: RunReport
+
+
+class NoActiveConsent(LookupError):
+    """The researcher has no active consent: there is nothing to plan."""
 
 
 @dataclass
@@ -141,18 +165,35 @@ class SyncService:
         report.unsendable.update(state.unbuildable)
 
     def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
+        planned = self._plan_full(job, consent, runner, report)
+        if planned is None:
+            return
+        runner.run(planned.plan, planned.state.desired, planned.state.works)
+        report.left_alone = self._left_alone(consent, planned.actual, runner)
+
+    def _plan_full(
+        self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport
+    ) -> FullPlan | None:
+        """Read Orbit, the links and the record, and plan; None when Orbit could not list the outputs."""
         assert consent.orcid is not None
         try:
             listed = self.orbit.of_person(consent.person_id)
         except PersonOutputsUnknown as exc:
             self._stop(report, RunProblem.ORBIT_LIST_UNKNOWN, f"Orbit could not list your outputs: {exc}")
             logger.warning("person's outputs unknown; works kept", extra={"person_id": consent.person_id})
-            return
+            return None
         state = self._desired(consent, listed.publications)
         unknown = set(listed.unreadable) | set(state.unbuildable)
         remembered = self.links.of_person(consent.person_id)
         ours = runner.our_works()
-        actual = {summary.put_code: OrcidItem(summary.put_code, source_work_id(summary)) for summary in ours}
+        actual = {
+            summary.put_code: OrcidItem(
+                summary.put_code,
+                source_work_id(summary),
+                _self_ids((i.type, i.value) for i in summary.self_ids),
+            )
+            for summary in ours
+        }
         report.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
         mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
         if listed.incomplete:
@@ -181,10 +222,36 @@ class SyncService:
             logger.warning(
                 "mass deletion held back", extra={"person_id": consent.person_id, "held": len(plan.held)}
             )
-        runner.run(plan, state.desired, state.works)
         report.unsendable.update(listed.unreadable)
         report.unsendable.update(state.unbuildable)
-        report.left_alone = self._left_alone(consent, actual, runner)
+        for pid, put_codes in plan.ambiguous.items():
+            codes = ", ".join(str(code) for code in put_codes)
+            report.unsendable[pid] = (
+                f"it matches several works from Orbit's earlier export on your ORCID record (put-codes "
+                f"{codes}); none was changed and nothing was added — the Orbit team can tell which is which"
+            )
+        titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
+        return FullPlan(plan, state, actual, titles)
+
+    def preview(self, person_id: str, *, restore: bool = False) -> Preview:
+        """What a full sync of this researcher would do now, with reasons. Writes nothing anywhere."""
+        consent = self.consents.get(person_id)
+        if consent is None or consent.status is not ConsentStatus.ACTIVE or consent.access_token is None:
+            raise NoActiveConsent(f"{person_id} has no active consent")
+        assert consent.orcid is not None
+        ciphertext = consent.access_token
+        runner = PlanRunner(
+            person_id=person_id,
+            orcid_id=consent.orcid,
+            token_source=lambda: self.cipher.decrypt(person_id, ciphertext),
+            client=self.orcid,
+            links=self.links,
+            clock=self.clock,
+        )
+        report = RunReport(full=True)
+        job = resync_job(person_id, self.clock(), restore)
+        planned = self._plan_full(job, consent, runner, report)
+        return Preview(consent.orcid, planned, report)
 
     def _left_alone(self, consent: Consent, actual: dict[int, OrcidItem], runner: PlanRunner) -> int:
         """Our client's works on the record that no link of this researcher names for this iD."""
@@ -215,7 +282,14 @@ class SyncService:
                 unbuildable[pid] = f"its work could not be built: {exc.reason}"
                 continue
             works[pid] = build.work
-            desired[pid] = DesiredWork(pid, content_hash(build.work))
+            desired[pid] = DesiredWork(
+                pid,
+                content_hash(build.work),
+                self_ids=_self_ids(
+                    (i.type, i.value) for i in build.work.external_ids if i.relationship == "self"
+                ),
+                pure_put_code=publication.put_code_on(consent.orcid) if consent.orcid else None,
+            )
         return DesiredState(desired, works, unbuildable)
 
     # --- outcomes ------------------------------------------------------------------------------------
@@ -264,6 +338,12 @@ class SyncService:
                 "consent changed during the job; its summary was not written",
                 extra={"person_id": consent.person_id},
             )
+
+
+def _self_ids(ids: Iterable[tuple[str, str]]) -> frozenset[IdKey]:
+    """A work's `self` identifiers as comparable keys, our source-work-id left out."""
+    keys = (external_id_key(kind, value) for kind, value in ids if kind != SOURCE_WORK_ID)
+    return frozenset(key for key in keys if key is not None)
 
 
 def _is_author(publication: Publication, person_id: str) -> bool:
