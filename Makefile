@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check functions infra tests bench
 	$(BIN)/ruff format --check functions infra tests bench
 	$(BIN)/mypy functions infra bench
+	$(BIN)/lint-imports
 
 fmt: $(STAMP)
 	$(BIN)/ruff format functions infra tests bench

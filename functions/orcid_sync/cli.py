@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from orcid_sync.domain.orcid_ids import InvalidOrcidId, normalize_orcid_id
 from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
-from orcid_sync.orcid.ids import InvalidOrcidId, normalize_orcid_id
 from orcid_sync.orcid.work import WorkNotSendable
-from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import work_to_xml
+from orcid_sync.sync.work_builder import work_from_publication
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_SENDABLE = 3

@@ -16,7 +16,7 @@ from infra.orbit_standin.outputs import ResearchOutput, isbn13
 from infra.orbit_standin.people import Researcher
 from infra.orcid_standin.work_input import ExternalId, WorkDocument
 from orcid_sync.cli import main
-from orcid_sync.orcid.identifiers import external_id_key
+from orcid_sync.domain.identifiers import external_id_key
 from tests.integration.sync_fixtures import article
 from tests.safety.helpers import assert_first_attempts, consent_of, new_person, nightly, snapshot
 

@@ -10,7 +10,7 @@ import pytest
 
 from infra.local.serving import RunningServer, serve
 from infra.oidc_standin.app import IdTokenFault, OidcStandIn, User
-from orcid_sync.auth.id_token import IdTokenRejected, IdTokenVerifier, JwksUnavailable
+from orcid_sync.oidc.id_token import IdTokenRejected, IdTokenVerifier, JwksUnavailable
 
 CLIENT_ID = "orcid-sync-test"
 NONCE = "n-0S6_WzA2Mj"

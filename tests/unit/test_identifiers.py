@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orcid_sync.orcid.identifiers import (
+from orcid_sync.domain.identifiers import (
     is_valid_isbn,
     is_valid_issn,
     normalize_arxiv_id,

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from orcid_sync.orcid.ids import InvalidOrcidId, is_valid_orcid_id, normalize_orcid_id, orcid_check_character
+from orcid_sync.domain.orcid_ids import (
+    InvalidOrcidId,
+    is_valid_orcid_id,
+    normalize_orcid_id,
+    orcid_check_character,
+)
 
 
 @pytest.mark.parametrize(

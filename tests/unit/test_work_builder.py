@@ -10,7 +10,7 @@ import pytest
 from orcid_sync.orbit.publication import Author, AuthorKind, Publication, PureDate
 from orcid_sync.orbit.pure_json import publication_from_pure
 from orcid_sync.orcid.work import ExternalId, PublicationDate, TranslatedTitle, WorkNotSendable
-from orcid_sync.orcid.work_builder import WorkBuild, work_from_publication
+from orcid_sync.sync.work_builder import WorkBuild, work_from_publication
 
 Loader = Callable[[str], dict[str, Any]]
 RESEARCHER = "2b1f4a4e-6a53-4a0e-9a8f-3d6c1e0b7a11"

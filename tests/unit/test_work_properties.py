@@ -20,9 +20,9 @@ from orcid_sync.orcid.vocabulary import (
     is_language_code,
 )
 from orcid_sync.orcid.work import WorkNotSendable
-from orcid_sync.orcid.work_builder import WorkBuild, work_from_publication
-from orcid_sync.orcid.work_types import DEFAULT_TYPE_TABLE
 from orcid_sync.orcid.work_xml import COMMON_NS, WORK_NS, work_to_xml
+from orcid_sync.sync.work_builder import WorkBuild, work_from_publication
+from orcid_sync.sync.work_types import DEFAULT_TYPE_TABLE
 
 W = f"{{{WORK_NS}}}"
 C = f"{{{COMMON_NS}}}"

@@ -11,8 +11,8 @@ import xmlschema
 
 from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
-from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import work_to_xml
+from orcid_sync.sync.work_builder import work_from_publication
 
 pytestmark = pytest.mark.shared
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orcid_sync.orcid.vocabulary import WORK_TYPES
-from orcid_sync.orcid.work_types import DEFAULT_TYPE_TABLE, orcid_work_type, type_table
+from orcid_sync.sync.work_types import DEFAULT_TYPE_TABLE, orcid_work_type, type_table
 
 PREFIX = "/dk/atira/pure/researchoutput/researchoutputtypes/"
 

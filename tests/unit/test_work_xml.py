@@ -18,8 +18,8 @@ from orcid_sync.orcid.work import (
     Work,
     WorkNotSendable,
 )
-from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import COMMON_NS, WORK_NS, content_hash, work_to_xml, works_to_bulk_xml
+from orcid_sync.sync.work_builder import work_from_publication
 
 Loader = Callable[[str], dict[str, Any]]
 W = f"{{{WORK_NS}}}"

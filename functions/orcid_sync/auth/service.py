@@ -15,10 +15,10 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from orcid_sync.auth.binding import flow_value
-from orcid_sync.auth.id_token import IdTokenRejected
-from orcid_sync.auth.oidc import OidcClient
 from orcid_sync.consent.state import digest, new_secret, same_digest
 from orcid_sync.observability import logger
+from orcid_sync.oidc.client import OidcClient
+from orcid_sync.oidc.id_token import IdTokenRejected
 from orcid_sync.orbit.persons import OrbitPersons, UnknownPerson
 from orcid_sync.store.sessions import Session, SessionStore, SignInAttempt
 

@@ -39,7 +39,7 @@ def orbit_http(settings: Settings, session: requests.Session) -> OrbitHttp:
 
 def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
     # Imported here: only the HTTP function verifies ID tokens (PyJWT and cryptography cost ~0.1 s).
-    from orcid_sync.auth.id_token import IdTokenVerifier
+    from orcid_sync.oidc.id_token import IdTokenVerifier
 
     http = session or requests.Session()
     return ConsentService(

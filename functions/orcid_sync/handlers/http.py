@@ -22,8 +22,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orcid_sync.auth.factory import build_sign_in_service
-from orcid_sync.auth.id_token import JwksUnavailable
-from orcid_sync.auth.oidc import ProviderUnavailable, SignInRefused
 from orcid_sync.auth.service import SignInFailed, SignInProblem, SignInService, safe_return_path
 from orcid_sync.config import get_settings
 from orcid_sync.consent.factory import build_consent_service
@@ -36,6 +34,8 @@ from orcid_sync.consent.service import (
 )
 from orcid_sync.consent.state import StateRejected
 from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.oidc.client import ProviderUnavailable, SignInRefused
+from orcid_sync.oidc.id_token import JwksUnavailable
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.persons import UnknownPerson
 from orcid_sync.orcid.oauth import (

@@ -14,10 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orcid_sync import aws
 from orcid_sync.config import get_settings
+from orcid_sync.domain.errors import TryLater
 from orcid_sync.jobs.sync_jobs import SyncJob
 from orcid_sync.observability import logger, metrics, tracer
-from orcid_sync.orbit.http import OrbitUnavailable
-from orcid_sync.orcid.errors import Transient
 from orcid_sync.sync.service import SyncService
 
 # Backoff for a job that hit a transient failure: 30 s, 60 s, 120 s, ... capped, with jitter.
@@ -56,7 +55,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.append_keys(person_id=job.person_id, job_kind=job.kind.value)
     try:
         result = service().run(job)
-    except (Transient, OrbitUnavailable) as exc:
+    except TryLater as exc:
         metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=1)
         logger.warning("sync job will be retried", extra={"error": type(exc).__name__, "detail": str(exc)})
         _retry_later(record)

@@ -7,8 +7,10 @@ from typing import Any
 
 import requests
 
+from orcid_sync.domain.errors import TryLater
 
-class OrbitUnavailable(Exception):
+
+class OrbitUnavailable(TryLater):
     """Orbit could not be reached or answered with an error; trying again later may work."""
 
 

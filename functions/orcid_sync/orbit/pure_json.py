@@ -11,15 +11,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from orcid_sync.orbit.plain_text import html_to_text
-from orcid_sync.orbit.publication import Author, AuthorKind, OrcidPutCode, Publication, PureDate
-from orcid_sync.orcid.identifiers import (
+from orcid_sync.domain.identifiers import (
     is_valid_isbn,
     is_valid_issn,
     normalize_arxiv_id,
     normalize_doi,
     normalize_pmid,
 )
+from orcid_sync.orbit.plain_text import html_to_text
+from orcid_sync.orbit.publication import Author, AuthorKind, OrcidPutCode, Publication, PureDate
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from orcid_sync.domain.errors import TryLater
+
 ERROR_NS = "http://www.orcid.org/ns/error"
 _MAX_MESSAGE = 2000
 _PUT_CODE_RE = re.compile(r"put-code\s+(\d+)", re.IGNORECASE)
@@ -36,7 +38,7 @@ class OrcidError(Exception):
         return str(self.args[0]) if self.args else ""
 
 
-class Transient(OrcidError):
+class Transient(OrcidError, TryLater):
     """ORCID is busy or failing (503 beyond the burst, 429, 5xx/9008, timeouts, connection errors).
 
     Trying again later may work; `retry_after` is ORCID's hint in seconds when it gave one.

@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 import requests
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from orcid_sync.orcid.ids import is_valid_orcid_id, normalize_orcid_id
+from orcid_sync.domain.errors import TryLater
+from orcid_sync.domain.orcid_ids import is_valid_orcid_id, normalize_orcid_id
 
 if TYPE_CHECKING:
-    from orcid_sync.auth.id_token import IdTokenVerifier
+    from orcid_sync.oidc.id_token import IdTokenVerifier
 
 # Both are needed: read-limited to see our items on the record, activities/update to write works.
 REQUIRED_SCOPES = frozenset({"/read-limited", "/activities/update"})
@@ -38,7 +39,7 @@ class InvalidGrant(OAuthError):
         super().__init__("authorization code was already used" if reused else "authorization code is invalid")
 
 
-class OrcidUnavailable(OAuthError):
+class OrcidUnavailable(OAuthError, TryLater):
     """ORCID could not be reached or answered with a server error; trying again later may work."""
 
 
@@ -156,7 +157,7 @@ class OrcidOAuthClient:
         return grant
 
     def _check_flow(self, grant: TokenResponse, nonce: str) -> None:
-        from orcid_sync.auth.id_token import IdTokenRejected
+        from orcid_sync.oidc.id_token import IdTokenRejected
 
         problem = None
         if grant.id_token is None:

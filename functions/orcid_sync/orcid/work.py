@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from orcid_sync.orcid.ids import InvalidOrcidId, normalize_orcid_id
+from orcid_sync.domain.orcid_ids import InvalidOrcidId, normalize_orcid_id
 from orcid_sync.orcid.vocabulary import (
     CITATION_TYPES,
     EXTERNAL_ID_TYPES,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from orcid_sync.domain.identifiers import external_id_key
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, resync_job
 from orcid_sync.observability import logger
 from orcid_sync.orbit.eligibility import check_eligibility
@@ -28,9 +29,7 @@ from orcid_sync.orcid.errors import (
     TokenRevoked,
     Transient,
 )
-from orcid_sync.orcid.identifiers import external_id_key
 from orcid_sync.orcid.work import Work, WorkNotSendable
-from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
@@ -46,6 +45,7 @@ from orcid_sync.sync.planner import (
     plan_sync,
 )
 from orcid_sync.sync.summary import RunProblem, RunReport, summarize
+from orcid_sync.sync.work_builder import work_from_publication
 
 
 def _utcnow() -> datetime:

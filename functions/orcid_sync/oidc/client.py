@@ -16,10 +16,11 @@ from urllib.parse import urlencode
 import requests
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from orcid_sync.auth.id_token import IdTokenVerifier
+from orcid_sync.domain.errors import TryLater
+from orcid_sync.oidc.id_token import IdTokenVerifier
 
 
-class ProviderUnavailable(Exception):
+class ProviderUnavailable(TryLater):
     """The identity provider could not be reached or answered with a server error."""
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import jwt
 from jwt import PyJWKClient
 
+from orcid_sync.domain.errors import TryLater
+
 # Entra ID and ORCID both sign with RS256; accepting only what we expect rules out "none" and HS256 tricks.
 ALGORITHMS = ("RS256",)
 # Clock skew tolerated between us and the issuer.
@@ -23,7 +25,7 @@ class IdTokenRejected(Exception):
     """The ID token cannot be trusted; the message says why (never the token itself)."""
 
 
-class JwksUnavailable(Exception):
+class JwksUnavailable(TryLater):
     """The issuer's JWKS could not be fetched; trying again later may work."""
 
 

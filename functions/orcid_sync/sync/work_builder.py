@@ -14,15 +14,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from orcid_sync.orbit.publication import Author, Publication, PureDate
-from orcid_sync.orcid.identifiers import (
+from orcid_sync.domain.identifiers import (
     normalize_arxiv_id,
     normalize_doi,
     normalize_isbn,
     normalize_issn,
     normalize_pmid,
 )
-from orcid_sync.orcid.ids import normalize_orcid_id
+from orcid_sync.domain.orcid_ids import normalize_orcid_id
+from orcid_sync.orbit.publication import Author, Publication, PureDate
 from orcid_sync.orcid.vocabulary import is_language_code
 from orcid_sync.orcid.work import (
     CREDIT_NAME_MAX,
@@ -42,7 +42,7 @@ from orcid_sync.orcid.work import (
     is_http_url,
     validate_work,
 )
-from orcid_sync.orcid.work_types import orcid_work_type
+from orcid_sync.sync.work_types import orcid_work_type
 
 DEFAULT_MAX_CONTRIBUTORS = 50  # ORCID's UI shows 50; ORCID ships a 51-contributor write sample
 ELLIPSIS = "…"

@@ -1,0 +1,1 @@
+"""Adapter for OpenID Connect providers (DTU's sign-in, ORCID's id_token): discovery, tokens, JWKS."""
