@@ -70,6 +70,7 @@ mutation: $(STAMP) $(MUTATION_VENV)/bin/cosmic-ray
 	@set -e; for target in $(MUTATION_TARGETS); do \
 	  db=$(CURDIR)/$(MUTATION_DIR)/$$target.sqlite; rm -f $$db; \
 	  (cd $(MUTATION_DIR)/tree && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray init mutation/$$target.toml $$db \
+	    && $(CURDIR)/$(MUTATION_VENV)/bin/python mutation/skip_annotations.py $$db \
 	    && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray baseline mutation/$$target.toml \
 	    && $(CURDIR)/$(MUTATION_VENV)/bin/cosmic-ray exec mutation/$$target.toml $$db); \
 	  $(MUTATION_VENV)/bin/cr-report $$db > $(MUTATION_DIR)/$$target.txt; \
