@@ -28,13 +28,13 @@ from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
 from orcid_sync.orcid.client import BULK_LIMIT, bulk_document
 from orcid_sync.orcid.oauth import REQUIRED_SCOPES
 from orcid_sync.orcid.work import Work, WorkNotSendable
-from orcid_sync.orcid.work_builder import work_from_publication
 from orcid_sync.orcid.work_xml import content_hash, work_to_xml
 from orcid_sync.store.consents import Consent, ConsentStatus
 from orcid_sync.store.work_links import LinkState, WorkLink
 from orcid_sync.sync.events import OrbitEvent, parse_event
 from orcid_sync.sync.planner import ActionKind, DesiredWork, OrcidItem, plan_sync
 from orcid_sync.sync.router import EventRouter
+from orcid_sync.sync.work_builder import work_from_publication
 
 ORCID_RATE = 24.0  # calls per second per member client (../shared/docs/orcid-api.md, "Limits")
 PER_RESEARCHER = 150  # × 4 researchers in the Orbit stand-in's data set

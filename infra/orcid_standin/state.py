@@ -11,7 +11,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
-from orcid_sync.orcid.ids import orcid_check_character
+from orcid_sync.domain.orcid_ids import orcid_check_character
 
 
 @dataclass
