@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orcid_sync.domain.orcid_ids import InvalidOrcidId, normalize_orcid_id
+from orcid_sync.ops.cli import add_ops_parser
 from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
 from orcid_sync.orcid.work import WorkNotSendable
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--restore", action="store_true", help="plan as a restore would (removed works back)")
     plan.add_argument("--function", help="the deployed sync worker's function name, to read its settings")
     plan.set_defaults(run=_plan)
+    add_ops_parser(commands)
     return parser
 
 

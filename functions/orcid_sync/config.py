@@ -48,6 +48,8 @@ class Settings(BaseModel):
     work_links_table: str | None = None
     # The table naming the one Orbit person each ORCID iD belongs to (the HTTP function's).
     orcid_claims_table: str | None = None
+    # Days a disconnected or declined consent is kept before DynamoDB's TTL deletes it.
+    consent_retention_days: int = Field(default=365, ge=1)
     orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
     orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")

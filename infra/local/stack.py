@@ -232,7 +232,23 @@ class LocalStack:
             }
         )
 
-    def _configure_functions(self, params: Mapping[str, str]) -> None:
+    def outputs(self) -> dict[str, str]:
+        """The template's Outputs as the local stack has them (`orcid-sync ops --outputs` reads these).
+
+        A function's Ref is its name here; outputs that name what the local stack has not (the API
+        Gateway id) are left out.
+        """
+        functions = {name: name for name in resources_of_type(self.template, "AWS::Serverless::Function")}
+        resolve = self._resolver({**self._parameter_values(), **functions})
+        found: dict[str, str] = {}
+        for key, output in self.template.get("Outputs", {}).items():
+            try:
+                found[key] = str(resolve(output["Value"]))
+            except KeyError:
+                continue
+        return found
+
+    def _resolver(self, params: Mapping[str, str]) -> Resolver:
         pseudo = {
             "AWS::Region": REGION,
             "AWS::AccountId": ACCOUNT,
@@ -240,9 +256,12 @@ class LocalStack:
             "AWS::StackName": "orcid-sync-local",
             "AWS::URLSuffix": "amazonaws.com",
         }
-        resolve = Resolver(
+        return Resolver(
             refs={**pseudo, **params, **self.resources.refs}, attributes=self.resources.attributes
         )
+
+    def _configure_functions(self, params: Mapping[str, str]) -> None:
+        resolve = self._resolver(params)
         # What differs from AWS, and only this: ORCID is the stand-in, the API is plain http, no X-Ray.
         overlay = {
             "ORCID_ENVIRONMENT": "local",

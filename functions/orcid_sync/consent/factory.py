@@ -63,4 +63,5 @@ def build_consent_service(settings: Settings, session: requests.Session | None =
         persons=OrbitPersons(orbit_http(settings, http)),
         redirect_uri=settings.redirect_uri,
         state_ttl=timedelta(seconds=settings.state_ttl_seconds),
+        retention=timedelta(days=settings.consent_retention_days),
     )

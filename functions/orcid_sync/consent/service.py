@@ -124,6 +124,8 @@ class ConsentService:
     persons: OrbitPersons
     redirect_uri: str
     state_ttl: timedelta = timedelta(minutes=10)
+    # How long a disconnected or declined consent is kept before DynamoDB's TTL deletes it.
+    retention: timedelta = timedelta(days=365)
     clock: Callable[[], datetime] = _utcnow
 
     def start_connect(self, person_id: str, *, register: bool = False) -> ConnectStart:
@@ -204,13 +206,15 @@ class ConsentService:
                 if token not in revoked:
                     self.oauth.revoke(token)
                     revoked.add(token)
+            now = self.clock()
             updated = consent.with_event(
                 "disconnected",
-                self.clock(),
+                now,
                 status=ConsentStatus.DISCONNECTED,
                 access_token=None,
                 refresh_token=None,
                 token_expires_at=None,
+                expires_at=self._expiry(now),
             )
             try:
                 stored = self.consents.save(updated, consent)
@@ -243,9 +247,11 @@ class ConsentService:
                 # Declining a second authorization does not undo the first; it is only noted.
                 return existing.with_event("declined_again", now)
             if existing is not None:
-                return existing.with_event("declined", now, status=ConsentStatus.DECLINED)
+                return existing.with_event(
+                    "declined", now, status=ConsentStatus.DECLINED, expires_at=self._expiry(now)
+                )
             fresh = Consent(person_id=person_id, status=ConsentStatus.DECLINED, changed_at=now)
-            return fresh.with_event("declined", now)
+            return fresh.with_event("declined", now, expires_at=self._expiry(now))
 
         _, consent = self.consents.change(person_id, declined)
         assert consent is not None
@@ -314,7 +320,11 @@ class ConsentService:
             token_expires_at=now + timedelta(seconds=grant.expires_in),
             granted_at=now,
             sync=None if replaced else base.sync,
+            expires_at=None,
         )
+
+    def _expiry(self, now: datetime) -> int:
+        return int((now + self.retention).timestamp())
 
     def _holds(self, holder: str, orcid: str) -> bool:
         """Whether `holder`'s consent is active for `orcid` (a claim outlives the consent it served)."""

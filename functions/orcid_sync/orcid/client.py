@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 import requests
+from aws_lambda_powertools.metrics import MetricUnit
 
-from orcid_sync.observability import logger
+from orcid_sync.observability import logger, metrics
 from orcid_sync.orcid.errors import (
     ClientBug,
     OrcidError,
@@ -175,6 +176,8 @@ class OrcidWorksClient:
                 return error
             if not isinstance(error, Transient):
                 raise error
+            if error.status in (429, 503):  # ORCID's limit answered: the dashboard shows how often
+                metrics.add_metric(name="OrcidThrottled", unit=MetricUnit.Count, value=1)
             delay = self._retry.delay(attempt, error.retry_after)
             if not self._retry.allows(attempt, self._clock() - started, delay):
                 raise error

@@ -93,6 +93,8 @@ class Consent(BaseModel):
     history: tuple[ConsentEvent, ...] = ()
     # Bumped by every write; a write names the version it read (0: an item from before versions).
     version: int = 0
+    # Epoch seconds after which DynamoDB's TTL deletes a disconnected or declined consent; None otherwise.
+    expires_at: int | None = None
 
     def with_event(self, event: str, at: datetime, **changes: Any) -> Consent:
         """A copy with `changes` applied and `event` appended to the audit trail."""
@@ -148,6 +150,25 @@ class ConsentStore(TableStore):
             if "LastEvaluatedKey" not in answer:
                 return
             kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def person_ids_for(self, orcid: str) -> list[str]:
+        """The people whose consent names this ORCID iD (the by-orcid index; usually one)."""
+        paginator = self._db.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._table,
+            IndexName="by-orcid",
+            KeyConditionExpression="orcid = :o",
+            ExpressionAttributeValues=to_item({":o": orcid}),
+        )
+        return [str(from_item(item)["person_id"]) for page in pages for item in page.get("Items", [])]
+
+    def all_consents(self, page_size: int = 500) -> Iterator[Consent]:
+        """Every consent, page by page (operators' reports; the nightly run reads only active ids)."""
+        paginator = self._db.get_paginator("scan")
+        for page in paginator.paginate(TableName=self._table, PaginationConfig={"PageSize": page_size}):
+            for item in page.get("Items", []):
+                if "status" in item and "changed_at" in item:  # consents, not other records in the table
+                    yield _consent(item)
 
     # --- the HTTP side: whole consents, guarded by their version ----------------------------------
     def save(self, consent: Consent, read: Consent | None) -> Consent:
@@ -236,6 +257,42 @@ class ConsentStore(TableStore):
             raise RuntimeError("this ConsentStore was made without the orcid_claims table")
         return self._claims
 
+    # --- erasure: the consent, its claim, and a tombstone without personal data ---------------------
+    def erase(self, consent: Consent, tombstone: dict[str, Any]) -> None:
+        """Delete the consent (if unchanged since read) and its iD's claim (if still its); keep `tombstone`.
+
+        Raises ConsentChanged when the consent changed meanwhile (a callback or a job): read and retry.
+        """
+        items: list[TransactWriteItemTypeDef] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": to_item({"person_id": consent.person_id}),
+                    "ConditionExpression": "attribute_not_exists(#version) OR #version = :read",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": to_item({":read": consent.version}),
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": to_item(tombstone)}},
+        ]
+        try:
+            self._db.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if _conflict(error):
+                raise ConsentChanged(f"the consent of {consent.person_id} changed meanwhile") from None
+            raise
+        if consent.orcid and self._claims:
+            try:
+                self._db.delete_item(
+                    TableName=self._claims,
+                    Key=to_item({"orcid": consent.orcid}),
+                    ConditionExpression="person_id = :p",
+                    ExpressionAttributeValues=to_item({":p": consent.person_id}),
+                )
+            except ClientError as error:
+                if not _conflict(error):  # held by someone else now: not ours to delete
+                    raise
+
     # --- the worker's side: updates guarded by status, iD and token --------------------------------
     def record_sync(self, person_id: str, orcid: str, summary: SyncSummary) -> bool:
         """Store the sync summary if the consent is still active for `orcid`; False if it is not."""
@@ -310,6 +367,7 @@ class ConsentStore(TableStore):
 def _consent(item: dict[str, Any]) -> Consent:
     values = from_item(item)
     values["scopes"] = frozenset(values.get("scopes", ()))
-    if "version" in values:
-        values["version"] = int(values["version"])
+    for number in ("version", "expires_at"):
+        if number in values:
+            values[number] = int(values[number])
     return Consent.model_validate(values)

@@ -41,3 +41,23 @@ class TableStore:
     @property
     def _db(self) -> DynamoDBClient:
         return self._client or aws.dynamodb()
+
+    def forget_person(self, person_id: str, key: str) -> int:
+        """Delete every item whose `person_id` is this person (a scan: erasure is rare); returns how many.
+
+        For the small, short-lived tables (sessions, OAuth states) that have no index by person.
+        """
+        paginator = self._db.get_paginator("scan")
+        pages = paginator.paginate(
+            TableName=self._table,
+            FilterExpression="person_id = :p",
+            ExpressionAttributeValues=to_item({":p": person_id}),
+            ProjectionExpression="#k",
+            ExpressionAttributeNames={"#k": key},
+        )
+        deleted = 0
+        for page in pages:
+            for item in page.get("Items", []):
+                self._db.delete_item(TableName=self._table, Key={key: item[key]})
+                deleted += 1
+        return deleted

@@ -88,6 +88,25 @@ class WorkLinkStore(TableStore):
             else:
                 raise LinksNotSaved(f"{len(pending)} work links left unprocessed by DynamoDB")
 
+    def delete_all(self, person_id: str) -> int:
+        """Forget every link of a person (erasure), 25 deletions to a call; returns how many."""
+        keys = [
+            {"DeleteRequest": {"Key": to_item({"person_id": person_id, "publication_id": pid})}}
+            for pid in self.of_person(person_id)
+        ]
+        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+            pending: Any = keys[start : start + BATCH_WRITE_LIMIT]
+            for attempt in range(BATCH_WRITE_ATTEMPTS):
+                if attempt:
+                    time.sleep(0.05 * 2**attempt)
+                answer = self._db.batch_write_item(RequestItems={self._table: pending})
+                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
+                if not pending:
+                    break
+            else:
+                raise LinksNotSaved(f"{len(pending)} work links left undeleted by DynamoDB")
+        return len(keys)
+
     def delete(self, person_id: str, publication_id: str) -> None:
         self._db.delete_item(
             TableName=self._table, Key=to_item({"person_id": person_id, "publication_id": publication_id})

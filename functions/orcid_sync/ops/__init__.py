@@ -1,0 +1,1 @@
+"""`orcid-sync ops`: running the sync — status, problems, resync, dead letters, erasure."""
