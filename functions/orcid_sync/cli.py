@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from orcid_sync.domain.orcid_ids import InvalidOrcidId, normalize_orcid_id
 from orcid_sync.ops.cli import add_ops_parser
@@ -58,36 +58,6 @@ def _preview_work(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(xml + b"\n")
     sys.stdout.buffer.flush()
-    return 0
-
-
-def _resync(args: argparse.Namespace) -> int:
-    """Queue a full sync of one researcher as an operator (optionally past the mass-deletion guard)."""
-    from datetime import UTC, datetime
-
-    from orcid_sync.consent.service import NotConnected, queue_resync
-    from orcid_sync.jobs.sync_jobs import SyncJobQueue
-    from orcid_sync.store.consents import ConsentStore
-
-    if not args.consents_table or not args.queue_url:
-        return _fail(
-            EXIT_BAD_INPUT, "give --consents-table and --queue-url (or CONSENTS_TABLE, SYNC_JOBS_QUEUE_URL)"
-        )
-    try:
-        queue_resync(
-            ConsentStore(args.consents_table),
-            SyncJobQueue(args.queue_url),
-            args.person,
-            datetime.now(UTC),
-            restore=args.restore,
-            allow_mass_delete=args.allow_mass_delete,
-            by="operator",
-        )
-    except NotConnected:
-        return _fail(EXIT_NOT_CONNECTED, f"{args.person} has no active consent; nothing was queued")
-    what = "restore" if args.restore else "full sync"
-    guard = " that may delete past the mass-deletion guard" if args.allow_mass_delete else ""
-    print(f"queued a {what}{guard} for {args.person}")
     return 0
 
 
@@ -143,22 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--orcid", help="the researcher's ORCID iD, written as contributor-orcid")
     preview.set_defaults(run=_preview_work)
-    resync = commands.add_parser(
-        "resync",
-        help="queue a full sync of one researcher (operators)",
-        description="Queues a full sync of PERSON and notes it on the consent's audit trail. With "
-        "--allow-mass-delete that one run may delete more works than the mass-deletion guard allows "
-        "(check the status page's problem first). Exit 4 when PERSON has no active consent. "
-        "Example: orcid-sync resync 3f1c…e2 --allow-mass-delete",
-    )
-    resync.add_argument("person", help="the researcher's Orbit person uuid")
-    resync.add_argument("--restore", action="store_true", help="also push works the researcher removed")
-    resync.add_argument(
-        "--allow-mass-delete", action="store_true", help="let this run delete past the mass-deletion guard"
-    )
-    resync.add_argument("--consents-table", default=os.environ.get("CONSENTS_TABLE"))
-    resync.add_argument("--queue-url", default=os.environ.get("SYNC_JOBS_QUEUE_URL"), help="sync-jobs queue")
-    resync.set_defaults(run=_resync)
+    _add_plan(commands)
+    add_ops_parser(commands)
+    return parser
+
+
+def _add_plan(commands: Any) -> None:
     plan = commands.add_parser(
         "plan",
         help="print what a full sync of one researcher would do now (a dry run: writes nothing)",
@@ -172,8 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--restore", action="store_true", help="plan as a restore would (removed works back)")
     plan.add_argument("--function", help="the deployed sync worker's function name, to read its settings")
     plan.set_defaults(run=_plan)
-    add_ops_parser(commands)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

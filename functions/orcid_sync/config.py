@@ -52,6 +52,7 @@ class Settings(BaseModel):
     consent_retention_days: int = Field(default=365, ge=1)
     orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
+    sync_jobs_dlq_url: str | None = None
     orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")
     # Each worker's share of ORCID's 24 requests/s; the template sets it with the worker concurrency.
     orcid_requests_per_second: float = Field(default=10.0, gt=0, le=24)

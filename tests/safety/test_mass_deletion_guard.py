@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 from infra.local.stack import LocalStack
 from orcid_sync.cli import main
 from tests.safety.helpers import (
@@ -20,17 +24,9 @@ def withdraw(stack: LocalStack, who: WithWorks, count: int) -> None:
 
 
 def operator_resync(stack: LocalStack, person: str, *flags: str) -> int:
-    return main(
-        [
-            "resync",
-            person,
-            *flags,
-            "--consents-table",
-            stack.resources.refs["ConsentsTable"],
-            "--queue-url",
-            stack.resources.queue_urls["SyncJobsQueue"],
-        ]
-    )
+    outputs = Path(tempfile.mkdtemp()) / "outputs.json"
+    outputs.write_text(json.dumps(stack.outputs()), encoding="utf-8")
+    return main(["ops", "--outputs", str(outputs), "resync", person, *flags])
 
 
 def test_a_run_deleting_more_than_the_guard_allows_deletes_nothing_and_says_so(stack: LocalStack) -> None:

@@ -158,3 +158,24 @@ def test_a_person_orbit_does_not_know_is_refused_at_connect_and_nothing_is_store
         f"{stack.base_url}/orcid/connect", headers={"Accept-Language": "da"}, allow_redirects=False
     )
     assert answer.status_code == 403 and "DTU Orbit kender dig ikke" in answer.text
+
+
+def test_a_malformed_sync_job_goes_to_the_dead_letter_queue_at_once(stack: LocalStack) -> None:
+    boto3.client("sqs").send_message(
+        QueueUrl=stack.resources.queue_urls["SyncJobsQueue"],
+        MessageBody='{"kind": "everything", "person_id": ""}',
+        MessageGroupId="someone",
+        MessageDeduplicationId=str(uuid.uuid4()),
+    )
+
+    report = stack.drain()
+
+    assert report.failed == 0, "not retried"
+    letters = dead_letters(stack, "SyncJobsDlq")
+    reasons = [str(m["MessageAttributes"]["reason"]["StringValue"]) for m in letters]  # type: ignore[index]
+    assert any(reason.startswith("not a sync job") for reason in reasons), reasons
+    sqs = boto3.client("sqs")
+    for message in letters:
+        sqs.delete_message(
+            QueueUrl=stack.resources.queue_urls["SyncJobsDlq"], ReceiptHandle=str(message["ReceiptHandle"])
+        )

@@ -131,3 +131,12 @@ def external_id_key(id_type: str, value: str) -> tuple[str, str] | None:
     if kind == "arxiv":
         text = re.sub(r"v\d+$", "", text)
     return kind, text
+
+
+# Orbit (Pure) uuids: the one pattern every reader of Orbit ids uses.
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UUID_RE = re.compile(UUID_PATTERN)
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID_RE.match(value))

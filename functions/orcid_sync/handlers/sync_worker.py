@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from functools import cache
 from typing import Any
 
@@ -11,17 +10,14 @@ from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, proce
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
-from orcid_sync import aws
 from orcid_sync.config import get_settings
 from orcid_sync.domain.errors import TryLater
+from orcid_sync.jobs.messages import QueueMessages
 from orcid_sync.jobs.sync_jobs import SyncJob
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.sync.service import SyncService
-
-# Backoff for a job that hit a transient failure: 30 s, 60 s, 120 s, ... capped, with jitter.
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_CAP_SECONDS = 900
 
 # A failed job blocks only its own researcher's group; other researchers' jobs in the batch go on.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
@@ -34,24 +30,33 @@ def service() -> SyncService:
     return build_sync_service(get_settings())
 
 
-def backoff_seconds(receive_count: int) -> int:
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, receive_count - 1))
-    return random.randint(ceiling // 2, ceiling)
+@cache
+def messages() -> QueueMessages:
+    return QueueMessages()
 
 
 def _retry_later(record: SQSRecord) -> None:
     """Keep the message invisible for a while: the next attempt waits instead of hammering ORCID."""
     receive_count = int(record.attributes.approximate_receive_count or 1)
-    aws.sqs().change_message_visibility(
-        QueueUrl=get_settings().sync_jobs_queue_url,
-        ReceiptHandle=record.receipt_handle,
-        VisibilityTimeout=backoff_seconds(receive_count),
-    )
+    messages().retry_later(get_settings().sync_jobs_queue_url, record.receipt_handle, receive_count)
 
 
 def record_handler(record: SQSRecord) -> None:
     logger.set_correlation_id(record.message_id)
-    job = SyncJob.model_validate_json(record.body)
+    try:
+        job = SyncJob.model_validate_json(record.body)
+    except ValidationError as exc:
+        # No retry can fix it: straight to the dead-letter queue with the reason, the group goes on.
+        reason = f"not a sync job: {exc.errors()[0]['msg']}"
+        logger.error("malformed sync job kept in the dead-letter queue", extra={"reason": reason})
+        messages().keep_for_inspection(
+            get_settings().require("sync_jobs_dlq_url"),
+            record.body,
+            reason,
+            record.message_id,
+            group_id=record.attributes.message_group_id or "malformed",
+        )
+        return
     logger.append_keys(person_id=job.person_id, job_kind=job.kind.value)
     try:
         result = service().run(job)

@@ -42,8 +42,16 @@ class QueueMessages:
         )
         return seconds
 
-    def keep_for_inspection(self, dlq_url: str, body: str, reason: str, message_id: str) -> None:
-        """Straight to the dead-letter queue with the reason: retrying cannot fix this message."""
+    def keep_for_inspection(
+        self, dlq_url: str, body: str, reason: str, message_id: str, group_id: str | None = None
+    ) -> None:
+        """Straight to the dead-letter queue with the reason: retrying cannot fix this message.
+
+        A FIFO dead-letter queue needs the message's group; the message id deduplicates.
+        """
+        fifo: dict[str, str] = (
+            {"MessageGroupId": group_id, "MessageDeduplicationId": message_id} if group_id else {}
+        )
         self._sqs.send_message(
             QueueUrl=dlq_url,
             MessageBody=body,
@@ -51,4 +59,5 @@ class QueueMessages:
                 "reason": {"DataType": "String", "StringValue": reason[:1000]},
                 "originalMessageId": {"DataType": "String", "StringValue": message_id},
             },
+            **fifo,  # type: ignore[arg-type]
         )

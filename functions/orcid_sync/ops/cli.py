@@ -37,7 +37,11 @@ def add_ops_parser(commands: Any) -> None:
     )
     ops.add_argument("--region", default=os.environ.get("AWS_REGION"), help="the stack's region")
     sub = ops.add_subparsers(dest="ops_command", required=True)
+    for add in (_add_status, _add_problems, _add_resync, _add_plan, _add_dlq, _add_erase):
+        add(sub)
 
+
+def _add_status(sub: Any) -> None:
     status = _command(
         sub,
         "status",
@@ -48,6 +52,8 @@ def add_ops_parser(commands: Any) -> None:
     status.add_argument("who", metavar="PERSON|ORCID-ID")
     status.add_argument("--json", action="store_true")
 
+
+def _add_problems(sub: Any) -> None:
     problems = _command(
         sub,
         "problems",
@@ -63,6 +69,8 @@ def add_ops_parser(commands: Any) -> None:
     )
     problems.add_argument("--json", action="store_true")
 
+
+def _add_resync(sub: Any) -> None:
     resync = _command(
         sub,
         "resync",
@@ -76,6 +84,8 @@ def add_ops_parser(commands: Any) -> None:
     resync.add_argument("--restore", action="store_true", help="also push works the researcher removed")
     resync.add_argument("--allow-mass-delete", action="store_true", help="past the mass-deletion guard, once")
 
+
+def _add_plan(sub: Any) -> None:
     plan = _command(
         sub,
         "plan",
@@ -86,6 +96,8 @@ def add_ops_parser(commands: Any) -> None:
     plan.add_argument("person", metavar="PERSON")
     plan.add_argument("--restore", action="store_true")
 
+
+def _add_dlq(sub: Any) -> None:
     dlq = _command(
         sub,
         "dlq",
@@ -99,6 +111,8 @@ def add_ops_parser(commands: Any) -> None:
     dlq.add_argument("--all", action="store_true", help="redrive every message")
     dlq.add_argument("--json", action="store_true")
 
+
+def _add_erase(sub: Any) -> None:
     erase = _command(
         sub,
         "erase",

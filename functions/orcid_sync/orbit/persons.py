@@ -6,14 +6,13 @@ uuid that research outputs name; `resolve_person_id` is the one place that maps 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from orcid_sync.domain.identifiers import is_uuid
 from orcid_sync.orbit.http import OrbitHttp
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _EMPLOYEE_ID_TYPE = "/personsources/employee"
 _API = "/ws/api/524"
 
@@ -74,7 +73,7 @@ class OrbitPersons:
 
     def resolve_person_id(self, claim_value: str) -> str:
         """The Orbit person uuid for a sign-in claim that is either that uuid or an employee number."""
-        if _UUID_RE.match(claim_value):
+        if is_uuid(claim_value):
             return claim_value.lower()
         data = self._http.get(f"{_API}/persons", {"q": claim_value, "size": "10"})
         for item in (data or {}).get("items") or []:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from orcid_sync.domain.identifiers import (
+    is_uuid,
     is_valid_isbn,
     is_valid_issn,
     normalize_arxiv_id,
@@ -21,7 +22,6 @@ from orcid_sync.domain.identifiers import (
 from orcid_sync.orbit.plain_text import html_to_text
 from orcid_sync.orbit.publication import Author, AuthorKind, OrcidPutCode, Publication, PureDate
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 _ARXIV_LINK_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\S+)", re.IGNORECASE)
 _RESEARCH_OUTPUT_FIELDS = ("title", "type", "publicationStatuses", "personAssociations", "contributors")
@@ -80,7 +80,7 @@ def _require_research_output(data: object) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MalformedResearchOutput(f"a research output is a JSON object, not {type(data).__name__}")
     uuid = data.get("uuid")
-    if not isinstance(uuid, str) or not _UUID_RE.match(uuid.strip()):
+    if not isinstance(uuid, str) or not is_uuid(uuid.strip()):
         raise MalformedResearchOutput("not a research output: it has no uuid")
     system_name = data.get("systemName")
     if system_name is not None and system_name != "ResearchOutput":

@@ -7,7 +7,6 @@ name ResearchOutput, read back in pages through `POST /ws/api/research-outputs/s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,12 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from orcid_sync.domain.identifiers import is_uuid
 from orcid_sync.observability import logger
 from orcid_sync.orbit.http import OrbitHttp
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
-
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 WS = "/ws/api/524"
 PURE_API = "/ws/api"
@@ -97,7 +95,7 @@ class OrbitResearchOutputs:
             except MalformedResearchOutput as exc:
                 uuid = item.get("uuid") if isinstance(item, dict) else None
                 logger.warning("unreadable research output kept as it is", extra={"reason": str(exc)})
-                if isinstance(uuid, str) and _UUID_RE.match(uuid.strip()):
+                if isinstance(uuid, str) and is_uuid(uuid.strip()):
                     unreadable[uuid.strip().lower()] = f"Orbit's record could not be read: {exc}"
                 else:
                     incomplete = f"an output in the list could not be read: {exc}"

@@ -12,7 +12,7 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
@@ -300,6 +300,84 @@ def _merged_into(location: str | None, message: str, orcid: str | None) -> str |
     return None
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """One non-success answer, as the rules below read it."""
+
+    status: int
+    code: int | None
+    body: ErrorBody
+    message: str  # ORCID's words (token scrubbed), or "ORCID answered <status>"
+    answered: str  # "ORCID answered <status>: <words>"
+    headers: Mapping[str, str]
+    orcid: str | None
+
+
+def _unauthorized(a: _Answer) -> OrcidError:
+    # The OAuth body echoes the token: never keep its text. An ORCID body with 9017 means the token is
+    # valid but for another record; anything else leaves the consent unusable.
+    if a.body.oauth_error is None and a.code is not None and a.code != 9003:
+        return AccessDenied(a.code, a.message, status=a.status)
+    return TokenRevoked(a.status)
+
+
+def _conflict(a: _Answer) -> OrcidError:
+    match = _PUT_CODE_RE.search(a.body.developer_message)
+    return WorkConflict(int(match.group(1)) if match else None, a.message, status=a.status)
+
+
+_ANY: frozenset[int] = frozenset()
+_SERVER = frozenset({429, *range(500, 600)})
+
+# (statuses, error codes, pattern in ORCID's message) → outcome; the first rule that matches wins.
+# A rule matches when the status or the code is listed (either set may be empty) and, if it has a
+# pattern, ORCID's developer message matches it.
+_RULES: tuple[
+    tuple[frozenset[int], frozenset[int], re.Pattern[str] | None, Callable[[_Answer], OrcidError]], ...
+] = (
+    (frozenset({401}), _ANY, None, _unauthorized),
+    (
+        _SERVER,
+        frozenset({9008}),
+        None,
+        lambda a: Transient(
+            parse_retry_after(a.headers.get("Retry-After")), a.answered, status=a.status, error_code=a.code
+        ),
+    ),
+    (
+        frozenset({301}),
+        frozenset({9007}),
+        None,
+        lambda a: RecordMerged(
+            _merged_into(a.headers.get("Location"), a.message, a.orcid), a.message, status=a.status
+        ),
+    ),
+    (frozenset({413}), frozenset({9006, 9042}), None, lambda a: TooManyItems(a.message, status=a.status)),
+    (_ANY, frozenset({9021}), None, _conflict),
+    (_ANY, frozenset({9048}), None, lambda a: TooManyWorks(a.message, status=a.status)),
+    (_ANY, RECORD_UNAVAILABLE_CODES, None, lambda a: RecordUnavailable(a.code, a.message, status=a.status)),
+    (_ANY, frozenset({9011}), None, lambda a: RecordNotFound(a.message, code=a.code, status=a.status)),
+    (
+        frozenset({404}),
+        frozenset({9016}),
+        _UNKNOWN_ORCID_RE,
+        lambda a: RecordNotFound(a.message, code=a.code, status=a.status),
+    ),
+    (frozenset({404}), frozenset({9016}), None, lambda a: PutCodeGone(a.message, status=a.status)),
+    (_ANY, frozenset({9010}), None, lambda a: NotOurItem(a.message, status=a.status)),
+    (_ANY, frozenset({9035}), None, lambda a: VisibilityRefused(a.message, status=a.status)),
+    (
+        frozenset({405, 406, 415}),
+        CLIENT_BUG_CODES,
+        None,
+        lambda a: ClientBug(a.code, a.message, status=a.status),
+    ),
+    (frozenset({403}), _ANY, None, lambda a: AccessDenied(a.code, a.message, status=a.status)),
+    # 400s with a listed code and any other content refusal: permanent for this work.
+    (frozenset(range(400, 500)), _ANY, None, lambda a: Rejected(a.code, a.message, status=a.status)),
+)
+
+
 def classify(
     status: int,
     body: ErrorBody | None,
@@ -309,49 +387,23 @@ def classify(
     orcid: str | None = None,
 ) -> OrcidError:
     """Turn one non-success answer (or one `error` item of a bulk answer) into its typed exception."""
-    headers = headers or {}
     body = body or ErrorBody()
-    code = body.error_code
     detail = scrub(body.developer_message or body.user_message, token)
-    message = detail or f"ORCID answered {status}"
-    answered = f"ORCID answered {status}: {detail}" if detail else f"ORCID answered {status}"
-
-    if status == 401:
-        # The OAuth body echoes the token: never keep its text. An ORCID body with 9017 means the token
-        # is valid but for another record; anything else leaves the consent unusable.
-        if body.oauth_error is None and code is not None and code != 9003:
-            return AccessDenied(code, message, status=status)
-        return TokenRevoked(status)
-    if status in (429, 500, 502, 503, 504) or code == 9008 or status >= 500:
-        retry_after = parse_retry_after(headers.get("Retry-After"))
-        return Transient(retry_after, answered, status=status, error_code=code)
-    if status == 301 or code == 9007:
-        return RecordMerged(_merged_into(headers.get("Location"), message, orcid), message, status=status)
-    if status == 413 or code in (9006, 9042):
-        return TooManyItems(message, status=status)
-    if code == 9021:
-        match = _PUT_CODE_RE.search(body.developer_message)
-        return WorkConflict(int(match.group(1)) if match else None, message, status=status)
-    if code == 9048:
-        return TooManyWorks(message, status=status)
-    if code in RECORD_UNAVAILABLE_CODES:
-        return RecordUnavailable(code, message, status=status)
-    if status == 404 or code in (9011, 9016):
-        if code == 9011 or _UNKNOWN_ORCID_RE.search(body.developer_message):
-            return RecordNotFound(message, code=code, status=status)
-        return PutCodeGone(message, status=status)
-    if code == 9010:
-        return NotOurItem(message, status=status)
-    if code == 9035:
-        return VisibilityRefused(message, status=status)
-    if code in CLIENT_BUG_CODES or status in (405, 406, 415):
-        return ClientBug(code, message, status=status)
-    if status == 403:
-        return AccessDenied(code, message, status=status)
-    if 400 <= status < 500:
-        # 400s with a listed code and any other content refusal: permanent for this work.
-        return Rejected(code, message, status=status)
-    return UnexpectedAnswer(answered, status=status, error_code=code)
+    answer = _Answer(
+        status=status,
+        code=body.error_code,
+        body=body,
+        message=detail or f"ORCID answered {status}",
+        answered=f"ORCID answered {status}: {detail}" if detail else f"ORCID answered {status}",
+        headers=headers or {},
+        orcid=orcid,
+    )
+    for statuses, codes, pattern, outcome in _RULES:
+        if (status in statuses or answer.code in codes) and (
+            pattern is None or pattern.search(body.developer_message)
+        ):
+            return outcome(answer)
+    return UnexpectedAnswer(answer.answered, status=status, error_code=answer.code)
 
 
 def error_from_answer(

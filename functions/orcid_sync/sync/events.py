@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
-_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+from orcid_sync.domain.identifiers import UUID_PATTERN
 
 
 class ChangeKind(StrEnum):
@@ -47,7 +47,7 @@ class _OurEvent(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     type: Literal["researchoutput.created", "researchoutput.updated", "researchoutput.deleted"]
-    uuid: str = Field(pattern=_UUID)
+    uuid: str = Field(pattern=UUID_PATTERN)
     version: _Version | None = None
     occurred_at: datetime | None = Field(default=None, alias="occurredAt")
 
@@ -55,7 +55,7 @@ class _OurEvent(BaseModel):
 class _PureChange(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    uuid: str = Field(pattern=_UUID)
+    uuid: str = Field(pattern=UUID_PATTERN)
     change_type: Literal["CREATE", "UPDATE", "DELETE"] = Field(alias="changeType")
     family: str = Field(alias="familySystemName", min_length=1)
     version: _Version | None = None

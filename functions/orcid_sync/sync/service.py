@@ -29,6 +29,7 @@ from orcid_sync.orcid.errors import (
     TokenRevoked,
     Transient,
 )
+from orcid_sync.orcid.summaries import WorkSummary
 from orcid_sync.orcid.work import Work, WorkNotSendable
 from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
@@ -186,14 +187,7 @@ class SyncService:
         unknown = set(listed.unreadable) | set(state.unbuildable)
         remembered = self.links.of_person(consent.person_id)
         ours = runner.our_works()
-        actual = {
-            summary.put_code: OrcidItem(
-                summary.put_code,
-                source_work_id(summary),
-                _self_ids((i.type, i.value) for i in summary.self_ids),
-            )
-            for summary in ours
-        }
+        actual = {summary.put_code: _item(summary) for summary in ours}
         report.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
         mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
         if listed.incomplete:
@@ -210,7 +204,16 @@ class SyncService:
             restore=job.reason == "restore",
         )
         if not job.allow_mass_delete:
-            plan = hold_mass_deletion(plan, len(actual), self.deletion_limits)
+            plan = self._guarded(plan, len(actual), consent.person_id, report)
+        report.unsendable.update(listed.unreadable)
+        report.unsendable.update(state.unbuildable)
+        report.unsendable.update(_ambiguous(plan))
+        titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
+        return FullPlan(plan, state, actual, titles)
+
+    def _guarded(self, plan: SyncPlan, ours: int, person_id: str, report: RunReport) -> SyncPlan:
+        """The plan with every deletion held back if it deletes too many; reported when it does."""
+        plan = hold_mass_deletion(plan, ours, self.deletion_limits)
         if plan.held:
             report.held_deletions = len(plan.held)
             self._stop(
@@ -219,19 +222,8 @@ class SyncService:
                 f"this run would have deleted {len(plan.held)} of your works from ORCID at once; "
                 "nothing was deleted, and the Orbit team has been asked to check",
             )
-            logger.warning(
-                "mass deletion held back", extra={"person_id": consent.person_id, "held": len(plan.held)}
-            )
-        report.unsendable.update(listed.unreadable)
-        report.unsendable.update(state.unbuildable)
-        for pid, put_codes in plan.ambiguous.items():
-            codes = ", ".join(str(code) for code in put_codes)
-            report.unsendable[pid] = (
-                f"it matches several works from Orbit's earlier export on your ORCID record (put-codes "
-                f"{codes}); none was changed and nothing was added — the Orbit team can tell which is which"
-            )
-        titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
-        return FullPlan(plan, state, actual, titles)
+            logger.warning("mass deletion held back", extra={"person_id": person_id, "held": len(plan.held)})
+        return plan
 
     def preview(self, person_id: str, *, restore: bool = False) -> Preview:
         """What a full sync of this researcher would do now, with reasons. Writes nothing anywhere."""
@@ -338,6 +330,23 @@ class SyncService:
                 "consent changed during the job; its summary was not written",
                 extra={"person_id": consent.person_id},
             )
+
+
+def _item(summary: WorkSummary) -> OrcidItem:
+    """One of our client's works on the record, as the planner sees it."""
+    return OrcidItem(
+        summary.put_code, source_work_id(summary), _self_ids((i.type, i.value) for i in summary.self_ids)
+    )
+
+
+def _ambiguous(plan: SyncPlan) -> dict[str, str]:
+    """Why each output matching several works of Pure's earlier export was left alone."""
+    return {
+        pid: "it matches several works from Orbit's earlier export on your ORCID record (put-codes "
+        f"{', '.join(str(code) for code in put_codes)}); none was changed and nothing was added — "
+        "the Orbit team can tell which is which"
+        for pid, put_codes in plan.ambiguous.items()
+    }
 
 
 def _self_ids(ids: Iterable[tuple[str, str]]) -> frozenset[IdKey]:

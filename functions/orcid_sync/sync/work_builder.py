@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -233,54 +233,64 @@ def _portal_url(publication: Publication, dropped: list[DroppedValue]) -> str | 
 def _external_ids(
     publication: Publication, portal_url: str | None, dropped: list[DroppedValue]
 ) -> Iterator[ExternalId]:
+    """The work's identifiers, each (type, value) once, in a stable order; bad values go to `dropped`."""
     seen: set[tuple[str, str]] = set()
-
-    def once(external_id: ExternalId) -> Iterator[ExternalId]:
+    for external_id in _candidate_ids(publication, portal_url, dropped):
         key = (external_id.type, external_id.value)
         if key not in seen:
             seen.add(key)
             yield external_id
 
+
+def _candidate_ids(
+    publication: Publication, portal_url: str | None, dropped: list[DroppedValue]
+) -> Iterator[ExternalId]:
     uuid = _clean_line(publication.uuid)
     if uuid:
-        yield from once(ExternalId(type="source-work-id", value=uuid, url=portal_url, relationship="self"))
+        yield ExternalId(type="source-work-id", value=uuid, url=portal_url, relationship="self")
     for written in publication.dois:
         doi = normalize_doi(written)
         if doi is None or XML_ILLEGAL_RE.search(doi):
             dropped.append(DroppedValue("doi", written, "not a DOI"))
             continue
         url = "https://doi.org/" + quote(doi, safe="/:;()._-")
-        yield from once(
-            ExternalId(type="doi", value=doi, url=url if len(url) <= URL_MAX else None, relationship="self")
-        )
+        yield ExternalId(type="doi", value=doi, url=url if len(url) <= URL_MAX else None, relationship="self")
     isbn_relationship: Relationship = "self" if publication.type_group in _ISBN_SELF_GROUPS else "part-of"
     for written in publication.isbns:
         isbn = normalize_isbn(written)
         if isbn is None:
             dropped.append(DroppedValue("isbn", written, "not an ISBN (shape or check digit)"))
             continue
-        yield from once(ExternalId(type="isbn", value=isbn, relationship=isbn_relationship))
+        yield ExternalId(type="isbn", value=isbn, relationship=isbn_relationship)
     for written in publication.issns:
         issn = normalize_issn(written)
         if issn is None:
             dropped.append(DroppedValue("issn", written, "not an ISSN (shape or check digit)"))
             continue
         url = f"https://portal.issn.org/resource/ISSN/{issn}"
-        yield from once(ExternalId(type="issn", value=issn, url=url, relationship="part-of"))
-    if publication.pmid is not None:
-        pmid = normalize_pmid(publication.pmid)
-        if pmid is None:
-            dropped.append(DroppedValue("pmid", publication.pmid, "not a PubMed id"))
-        else:
-            url = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-            yield from once(ExternalId(type="pmid", value=pmid, url=url, relationship="self"))
-    if publication.arxiv_id is not None:
-        arxiv_id = normalize_arxiv_id(publication.arxiv_id)
-        if arxiv_id is None:
-            dropped.append(DroppedValue("arxiv", publication.arxiv_id, "not an arXiv id"))
-        else:
-            url = f"https://arxiv.org/abs/{arxiv_id}"
-            yield from once(ExternalId(type="arxiv", value=arxiv_id, url=url, relationship="self"))
+        yield ExternalId(type="issn", value=issn, url=url, relationship="part-of")
+    yield from _single_id("pmid", publication.pmid, normalize_pmid, "not a PubMed id", dropped)
+    yield from _single_id("arxiv", publication.arxiv_id, normalize_arxiv_id, "not an arXiv id", dropped)
+
+
+_SINGLE_ID_URLS = {"pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/", "arxiv": "https://arxiv.org/abs/{}"}
+
+
+def _single_id(
+    kind: str,
+    written: str | None,
+    normalize: Callable[[str], str | None],
+    problem: str,
+    dropped: list[DroppedValue],
+) -> Iterator[ExternalId]:
+    """A PubMed or arXiv id as a `self` identifier with its landing page, or the reason it was dropped."""
+    if written is None:
+        return
+    value = normalize(written)
+    if value is None:
+        dropped.append(DroppedValue(kind, written, problem))
+        return
+    yield ExternalId(type=kind, value=value, url=_SINGLE_ID_URLS[kind].format(value), relationship="self")
 
 
 def _language_code(language: str | None, dropped: list[DroppedValue]) -> str | None:
