@@ -318,3 +318,157 @@ def test_a_full_sync_leaves_the_wanted_works_once_each_and_deletes_only_what_it_
     }
     assert set(wanted_sources) == set(desired) - removed_by_researcher - rejected_unchanged
     assert all(isinstance(a, Action) for a in plan.actions)
+
+
+# --- pinned by mutation testing: each test below kills a mutant that changed what is created/deleted ---
+
+
+def test_a_changed_work_is_updated_whichever_way_its_hash_sorts() -> None:
+    for old, new in (("h", "new"), ("z", "a")):
+        plan = plan_sync(want("a", content_hash=new), {"a": link("a", put_code=7, content_hash=old)}, None)
+        assert kinds(plan) == [(ActionKind.UPDATE, "a", 7)]
+
+
+def test_a_refusal_is_compared_by_hash_value_not_identity() -> None:
+    stored = "".join(["h", "1"])  # equal to "h1", but another string object
+    refused = {"a": link("a", LinkState.REJECTED, None, stored)}
+
+    assert plan_sync(want("a", content_hash="h1"), refused, None).is_empty
+
+
+def test_a_refused_link_with_a_put_code_is_not_taken_for_a_work_on_orcid() -> None:
+    refused = {"a": link("a", LinkState.REJECTED, 7, "old")}
+
+    plan = plan_sync(want("a", content_hash="new"), refused, {7: OrcidItem(7, "a")})
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "a", 7)]
+
+
+def test_the_guard_lets_a_few_deletions_through_even_on_a_small_record() -> None:
+    plan = deleting(3)
+
+    assert hold_mass_deletion(plan, ours_on_record=4, limits=DeletionLimits(10, 0.25)) == plan
+
+
+def test_the_guard_lets_a_small_share_through_below_the_exact_limit() -> None:
+    plan = deleting(11)
+
+    assert hold_mass_deletion(plan, ours_on_record=100, limits=DeletionLimits(10, 0.25)) == plan
+
+
+def test_the_guard_holds_only_deletions_and_keeps_every_other_action() -> None:
+    others = (
+        Action(ActionKind.UPDATE, "u", 500),
+        Action(ActionKind.FORGET, "f"),
+        Action(ActionKind.MARK_REMOVED, "m", 501),
+        Action(ActionKind.ADOPT, "x", 502),
+    )
+    plan = SyncPlan((*deleting(11).actions, *others))
+
+    held = hold_mass_deletion(plan, ours_on_record=12, limits=DeletionLimits(10, 0.25))
+
+    assert [a.kind for a in held.actions] == [ActionKind.CREATE, *(a.kind for a in others)]
+
+
+def test_the_default_guard_is_more_than_ten_works_and_more_than_a_quarter() -> None:
+    limits = DeletionLimits()
+
+    assert hold_mass_deletion(deleting(11), 40, limits).held
+    assert not hold_mass_deletion(deleting(10), 10, limits).held
+    assert not hold_mass_deletion(deleting(11), 44, limits).held
+    assert hold_mass_deletion(deleting(11), 43, limits).held
+
+
+# --- taking over Pure's earlier export (legacy works: our client, no source-work-id) -----------------
+
+DOI = ("doi", "10.1/x")
+PMID = ("pmid", "123")
+
+
+def wanted(pub: str, *ids: tuple[str, str], recorded: int | None = None) -> DesiredWork:
+    return DesiredWork(pub, "h", self_ids=frozenset(ids), pure_put_code=recorded)
+
+
+def legacy(put_code: int, *ids: tuple[str, str]) -> OrcidItem:
+    return OrcidItem(put_code, None, frozenset(ids))
+
+
+def test_the_put_code_pure_recorded_is_adopted() -> None:
+    plan = plan_sync({"a": wanted("a", recorded=5)}, {}, {5: legacy(5, DOI)})
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "a", 5)]
+    assert plan.legacy_left_alone == ()
+
+
+def test_a_recorded_put_code_gone_from_the_record_is_remembered_as_removed_not_created() -> None:
+    plan = plan_sync({"a": wanted("a", recorded=5)}, {}, {})
+
+    assert kinds(plan) == [(ActionKind.MARK_REMOVED, "a", 5)]
+    assert kinds(plan_sync({"a": wanted("a", recorded=5)}, {}, {}, restore=True)) == [
+        (ActionKind.CREATE, "a", None)
+    ]
+
+
+def test_without_a_read_of_the_record_the_recorded_put_code_is_adopted_and_the_put_finds_out() -> None:
+    plan = plan_sync({"a": wanted("a", recorded=5)}, {}, None, scope=["a"])
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "a", 5)]
+
+
+def test_the_one_legacy_work_sharing_an_identifier_is_adopted() -> None:
+    actual = {5: legacy(5, DOI), 6: legacy(6, ("doi", "10.1/other"))}
+
+    plan = plan_sync({"a": wanted("a", DOI)}, {}, actual)
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "a", 5)]
+    assert plan.legacy_left_alone == (6,)
+
+
+def test_an_output_matching_two_legacy_works_adopts_neither_and_creates_nothing() -> None:
+    actual = {5: legacy(5, DOI), 6: legacy(6, PMID)}
+
+    plan = plan_sync({"a": wanted("a", DOI, PMID)}, {}, actual)
+
+    assert plan.is_empty
+    assert dict(plan.ambiguous) == {"a": (5, 6)}
+    assert plan.legacy_left_alone == (5, 6)
+
+
+def test_a_legacy_work_two_outputs_match_is_adopted_by_neither() -> None:
+    plan = plan_sync({"a": wanted("a", DOI), "b": wanted("b", DOI)}, {}, {5: legacy(5, DOI)})
+
+    assert plan.is_empty
+    assert dict(plan.ambiguous) == {"a": (5,), "b": (5,)}
+
+
+def test_a_legacy_work_pure_recorded_for_one_output_is_not_matched_to_another() -> None:
+    desired = {"a": wanted("a", recorded=5), "b": wanted("b", DOI)}
+
+    plan = plan_sync(desired, {}, {5: legacy(5, DOI)})
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "a", 5), (ActionKind.CREATE, "b", None)]
+
+
+def test_our_own_works_are_never_taken_for_legacy_ones() -> None:
+    plan = plan_sync({"a": wanted("a", DOI)}, {}, {5: OrcidItem(5, "b", frozenset({DOI}))})
+
+    assert kinds(plan) == [(ActionKind.CREATE, "a", None)]
+    assert plan.legacy_left_alone == ()
+
+
+def test_an_output_with_a_link_does_not_adopt_a_legacy_work() -> None:
+    removed = {"a": link("a", LinkState.REMOVED_BY_RESEARCHER, None)}
+
+    plan = plan_sync({"a": wanted("a", DOI)}, removed, {5: legacy(5, DOI)})
+
+    assert plan.is_empty
+    assert plan.legacy_left_alone == (5,)
+
+
+def test_legacy_works_matching_nothing_are_left_alone_and_never_deleted() -> None:
+    actual = {5: legacy(5, DOI), 6: legacy(6)}
+
+    plan = plan_sync({}, {}, actual, unwanted=["a"])
+
+    assert plan.is_empty
+    assert plan.legacy_left_alone == (5, 6)
