@@ -228,3 +228,17 @@ def test_a_bulk_answer_in_xml_gives_put_codes_and_error_bodies_in_order() -> Non
 def test_a_works_answer_that_is_not_a_works_document_is_unreadable() -> None:
     with pytest.raises(UnreadableAnswer):
         parse_work_summaries(b'<error:error xmlns:error="http://www.orcid.org/ns/error"/>')
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE e SYSTEM "http://attacker.invalid/e.dtd"><e/>',
+        b'<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]><e>&x;</e>',
+        b'<!DOCTYPE e [<!ENTITY a "a"><!ENTITY b "&a;&a;&a;&a;">]><e>&b;</e>',
+    ],
+    ids=["external-dtd", "external-entity", "entity-expansion"],
+)
+def test_a_hostile_xml_answer_is_refused_by_the_hardened_parser(body: bytes) -> None:
+    with pytest.raises(ValueError, match="XML refused"):
+        errors.parse_xml(body)
