@@ -78,6 +78,15 @@ class WorkConflict(OrcidError):
         self.put_code = put_code
 
 
+class ElementConflict(OrcidError):
+    """409/9030: this client already has that element in the person section (e.g. the same URL)."""
+
+    def __init__(
+        self, message: str = "ORCID already holds this element from us", *, status: int | None = 409
+    ) -> None:
+        super().__init__(message, status=status, error_code=9030)
+
+
 class PutCodeGone(OrcidError):
     """404/9016 for a put-code: the work is gone (the researcher deleted it)."""
 
@@ -330,6 +339,8 @@ def classify(
     if code == 9021:
         match = _PUT_CODE_RE.search(body.developer_message)
         return WorkConflict(int(match.group(1)) if match else None, message, status=status)
+    if code == 9030:
+        return ElementConflict(message, status=status)
     if code == 9048:
         return TooManyWorks(message, status=status)
     if code in RECORD_UNAVAILABLE_CODES:
