@@ -314,7 +314,11 @@ class ConsentStore(TableStore):
                 Key=to_item({"person_id": person_id}),
                 UpdateExpression=expression,
                 ConditionExpression=condition,
-                ExpressionAttributeNames={"#status": "status", "#sync": "sync", "#version": "version"},
+                ExpressionAttributeNames={
+                    name: attribute
+                    for name, attribute in (("#status", "status"), ("#sync", "sync"), ("#version", "version"))
+                    if name in expression or name in condition
+                },
                 ExpressionAttributeValues=to_item({**values, ":one": 1}),
             )
         except ClientError as error:
