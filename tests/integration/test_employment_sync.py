@@ -12,6 +12,7 @@ import pytest
 
 from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
 from infra.orcid_standin.affiliations import StoredEmployment
+from orcid_sync.consent.service import choose_affiliations
 from orcid_sync.domain.links import LinkState
 from orcid_sync.jobs.sync_jobs import SyncJob, SyncJobQueue, nightly_job, person_changed_job, resync_job
 from orcid_sync.orcid.employment import Employment, employment_to_xml
@@ -198,17 +199,19 @@ def test_a_lost_answer_is_adopted_not_duplicated(stack: LocalStack, ida: Connect
     assert kept.document.end is not None and added.document.department == "DTU Compute"
 
 
-def test_switched_off_affiliations_write_nothing(stack: LocalStack) -> None:
+def test_switched_off_affiliations_write_nothing_and_switching_on_brings_them(stack: LocalStack) -> None:
     who = connect(stack, new_researcher(stack, "Ole", "Dam"))
     store = ConsentStore(stack.resources.refs["ConsentsTable"])
-    store.change(
-        who.researcher.uuid,
-        lambda c: c.with_event("affiliations off", datetime.now(UTC), sync_affiliations=False) if c else None,
-    )
-    stack.drain()
+    jobs = SyncJobQueue(stack.resources.queue_urls["SyncJobsQueue"])
+    choose_affiliations(store, jobs, who.researcher.uuid, datetime.now(UTC), on=False)
+    stack.drain()  # the first sync, queued by the callback, runs after the choice
 
-    assert ours(stack, who) == []
+    assert ours(stack, who) == [] and stack.orcid.api.researcher_urls_of(who.orcid) == []
     assert night(stack, who) == Counter({"GET /activities": 1})
+
+    choose_affiliations(store, jobs, who.researcher.uuid, datetime.now(UTC), on=True)
+    stack.drain()
+    assert len(ours(stack, who)) == 1
 
 
 def test_without_the_person_scope_there_is_no_profile_link_and_the_rest_works(stack: LocalStack) -> None:
