@@ -19,7 +19,14 @@ from orcid_sync.orcid.employment import Employment, employment_to_xml
 from orcid_sync.store.affiliation_links import AffiliationLinkStore
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.sync.employment_mapping import DTU
-from tests.integration.sync_fixtures import Connected, article, connect, new_researcher, sources_on_orcid
+from tests.integration.sync_fixtures import (
+    Connected,
+    article,
+    connect,
+    new_researcher,
+    send_event,
+    sources_on_orcid,
+)
 
 OTHER_SOURCE = "APP-OTHERSOURCE0001"
 TODAY = datetime.now(UTC).date()
@@ -123,6 +130,10 @@ def test_leaving_writes_the_end_date_then_pauses_and_returning_resumes(
     later = stack.orbit.put_output(article(ida.researcher, title="Written after leaving")).uuid
     assert night(stack, ida) == Counter()
     assert person_changed(stack, ida) == Counter()
+    before = Counter(stack.orcid.api.calls)
+    send_event(stack, "created", later, 1)
+    stack.drain()
+    assert Counter(stack.orcid.api.calls) == before  # an event job for a paused researcher is dropped
     assert later not in sources_on_orcid(stack, ida.orcid)
 
     back_on = TODAY - timedelta(days=1)
@@ -226,3 +237,25 @@ def test_without_the_person_scope_there_is_no_profile_link_and_the_rest_works(st
 def _association_id(employment: StoredEmployment) -> str:
     (external_id,) = employment.document.external_ids
     return external_id.value.removeprefix("orbit-staff-association-")
+
+
+@pytest.mark.parametrize("shape", ["ws524", "pure-api"])
+def test_both_pure_shapes_read_the_same_associations_from_orbit(stack: LocalStack, shape: str) -> None:
+    from infra.local.stack import LOCAL_ORBIT_API_KEY
+    from orcid_sync.orbit.http import OrbitHttp
+    from orcid_sync.orbit.research_outputs import OrbitApiShape
+    from orcid_sync.orbit.staff import OrbitStaff
+
+    researcher = new_researcher(stack, "Kai", "Berg")
+    stack.orbit.move(researcher.uuid, "DTU Compute", date(2024, 3, 1), job_title="Professor")
+    orbit = OrbitStaff(OrbitHttp(stack.orbit_url, lambda: LOCAL_ORBIT_API_KEY), OrbitApiShape(shape))
+
+    staff = orbit.of_person(researcher.uuid)
+
+    assert staff is not None
+    assert [(a.unit_name, a.job_title, a.start, a.end) for a in staff.associations] == [
+        ("DTU", "Associate Professor", date(2015, 1, 1), date(2024, 2, 29)),
+        ("DTU Compute", "Professor", date(2024, 3, 1), None),
+    ]
+    assert staff.portal_url == f"https://orbit.dtu.dk/en/persons/{researcher.uuid}"
+    assert orbit.of_person(str(uuid.uuid4())) is None

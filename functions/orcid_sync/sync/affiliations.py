@@ -26,6 +26,7 @@ from orcid_sync.domain.affiliation_links import (
 from orcid_sync.domain.links import LinkState
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob
 from orcid_sync.observability import logger
+from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.staff import MalformedPerson, OrbitStaff, PersonStaff
 from orcid_sync.orcid.employment import (
     ASSOCIATION_ID_TYPE,
@@ -105,6 +106,11 @@ class AffiliationSync:
             staff = self.orbit.of_person(consent.person_id)
         except MalformedPerson as exc:
             staff, problem = None, f"Orbit's person record could not be read: {exc}"
+        except OrbitUnavailable as exc:
+            if paused:
+                raise  # nothing else to do in this job: try again later
+            # The works part meets Orbit down too, says so on the status page and sends the job back.
+            staff, problem = None, f"Orbit could not be reached: {exc}"
         else:
             problem = None if staff is not None else "Orbit has no person record for you (404)"
         if not paused:
