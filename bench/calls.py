@@ -5,8 +5,10 @@ sync); then a night with nothing changed; then a night after 5 % of the outputs 
 without an event reaching us (the nightly reconciliation must find them). Each run uses a new
 researcher on the same stack; the ORCID stand-in counts every member API request it receives.
 
-Floors: a full sync must read the record once (`GET /works`); new works go in bulk, ≤ 100 a call; ORCID
-has no bulk update, so each changed work is one `PUT`.
+Floors: a full sync must read the record once (`GET /activities`: works and employments in one answer);
+new works go in bulk, ≤ 100 a call; ORCID has no bulk update, so each changed work is one `PUT`. A first
+sync also writes the researcher's one DTU employment and the Orbit profile link (one `POST` each: ORCID
+has no bulk call for either).
 """
 
 from __future__ import annotations
@@ -59,7 +61,10 @@ def run(runs: int, outputs: int = OUTPUTS) -> Section:
     changed = math.ceil(outputs * CHANGED_SHARE)
     posts = math.ceil(outputs / BULK_LIMIT)
     first = Scenario(
-        "first_sync", f"first sync of {outputs} outputs", 1 + posts, f"1 read + {posts} bulk posts"
+        "first_sync",
+        f"first sync of {outputs} outputs",
+        1 + posts + 2,
+        f"1 read + {posts} bulk posts + 1 employment + 1 profile link",
     )
     quiet = Scenario("no_change_night", "a night with nothing changed", 1, "1 read")
     night = Scenario(

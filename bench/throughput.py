@@ -5,9 +5,10 @@ deploys them: as many at once as the SQS event source's MaximumConcurrency, each
 (its own execution environment, so its own token bucket at ORCID_REQUESTS_PER_SECOND / ORCID_BURST),
 each polling `sync-jobs` with the template's batch size and invoking the real handler.
 
-The floor is the calls a first sync needs (one `GET /works` and one bulk `POST /works` per researcher
-with ≤ 100 outputs) at 24 per second. A `speedup` > 1 runs the stand-in's limiter and the workers'
-pacing on the same accelerated clock (`bench.clock.ScaledClock`), so elapsed ÷ floor keeps its meaning.
+The floor is the calls a first sync needs (one `GET /activities`, one bulk `POST /works`, one employment
+and one profile link per researcher with ≤ 100 outputs) at 24 per second. A `speedup` > 1 runs the
+stand-in's limiter and the workers' pacing on the same accelerated clock (`bench.clock.ScaledClock`),
+so elapsed ÷ floor keeps its meaning.
 
 A second, shorter run (the pacing ceiling) sends only cheap reads with the same pacing and concurrency,
 to show the rate the pacing design reaches when nothing else takes time.
@@ -341,7 +342,7 @@ def run(
         )
 
     posts = math.ceil(outputs_each / BULK_LIMIT)
-    needed = researchers * (1 + posts)
+    needed = researchers * (1 + posts + 2)  # + one employment and one profile link each
     clock = f"real time (speedup ×{speedup:g})" if speedup == 1 else f"both clocks sped up ×{speedup:g}"
     section = Section(
         key="throughput",

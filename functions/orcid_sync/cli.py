@@ -61,6 +61,45 @@ def _preview_work(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview_employment(args: argparse.Namespace) -> int:
+    """Print the ORCID employment XML for each staff association of a Pure person (either shape)."""
+    from datetime import UTC, datetime
+
+    from orcid_sync.orbit.staff import MalformedPerson, staff_from_pure
+    from orcid_sync.orcid.employment import EmploymentNotSendable, employment_to_xml
+    from orcid_sync.sync.employment_mapping import DTU, employment_from_association
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        staff = staff_from_pure(data)
+        employer = DTU.model_copy(update={"ror": args.ror}) if args.ror else DTU
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(EXIT_BAD_INPUT, f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
+    except json.JSONDecodeError as exc:
+        return _fail(EXIT_BAD_INPUT, f"{args.file} is not JSON: {exc}")
+    except MalformedPerson as exc:
+        return _fail(EXIT_BAD_INPUT, str(exc))
+    for why in staff.unreadable:
+        print(f"warning: left out {why}", file=sys.stderr)
+    today = datetime.now(UTC).date()
+    documents: list[bytes] = []
+    for association in staff.associations:
+        if association.start is not None and not association.started_by(today):
+            print(f"note: association {association.id} starts on {association.start}", file=sys.stderr)
+            continue
+        try:
+            employment = employment_from_association(association, employer, staff.portal_url)
+            documents.append(employment_to_xml(employment))
+        except EmploymentNotSendable as exc:
+            print(f"warning: association {association.id} not sent: {exc.reason}", file=sys.stderr)
+    if not documents:
+        return _fail(EXIT_NOT_SENDABLE, "not sent to ORCID: the person has no staff association ORCID takes")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(b"\n".join(documents) + b"\n")
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def _plan(args: argparse.Namespace) -> int:
     """Print what a full sync of one researcher would do now, with reasons; write nothing."""
     from orcid_sync.config import Settings, SettingsError
@@ -113,6 +152,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--orcid", help="the researcher's ORCID iD, written as contributor-orcid")
     preview.set_defaults(run=_preview_work)
+    employment = commands.add_parser(
+        "preview-employment",
+        help="print the ORCID employment XML for a Pure person's staff associations (either Pure API shape)",
+        description="One employment:employment document per staff association that has started, as the "
+        "sync writes it. Exit 0 with the XML on stdout; 2 when the input is unreadable or not a person; "
+        "3 when no association may go to ORCID (the reasons are printed on stderr). The newer Pure API "
+        "names units by reference only: their names need Orbit, so this command leaves them out.",
+    )
+    employment.add_argument("file", help="a Pure person as JSON")
+    employment.add_argument("--ror", help="the employer's ROR id (default: DTU's, https://ror.org/04qtj9h94)")
+    employment.set_defaults(run=_preview_employment)
     _add_plan(commands)
     add_ops_parser(commands)
     return parser

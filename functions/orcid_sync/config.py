@@ -46,6 +46,11 @@ class Settings(BaseModel):
     sync_jobs_queue_url: str = Field(min_length=1)
     # Only the functions that need them set these (the HTTP function has no work links).
     work_links_table: str | None = None
+    affiliation_links_table: str | None = None
+    # The employer on researchers' ORCID employments: DTU, with its ROR id (template parameter).
+    employer_ror_id: str = Field(
+        default="https://ror.org/04qtj9h94", pattern=r"^https://ror\.org/0[a-z0-9]{8}$"
+    )
     # The table naming the one Orbit person each ORCID iD belongs to (the HTTP function's).
     orcid_claims_table: str | None = None
     # Days a disconnected or declined consent is kept before DynamoDB's TTL deletes it.

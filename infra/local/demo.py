@@ -3,7 +3,9 @@
 Researchers connect (one registers a new iD on the way, one declines), their Orbit outputs appear on
 their stand-in ORCID records, Orbit events create, correct and withdraw outputs, a confidential output
 never leaves, a researcher deletes a work on ORCID, another revokes access, an attacker replays a
-callback, the nightly reconciliation runs, and a researcher switches over from Pure's own ORCID export.
+callback, the nightly reconciliation runs, a researcher switches over from Pure's own ORCID export, and
+DTU employment appears on the records and gets its end date when a researcher leaves (then that
+researcher's sync pauses).
 Then a report per researcher: what Orbit has, what ORCID has, what happened. Exits 1 if any ORCID
 record differs from what it should be.
 """
@@ -12,8 +14,10 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import boto3
 
@@ -23,6 +27,7 @@ from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
 from infra.orbit_standin.outputs import Author, ResearchOutput, seed_outputs
 from infra.orbit_standin.people import RESEARCHERS, Researcher
 from infra.orcid_standin.work_input import ExternalId, WorkDocument
+from orcid_sync.jobs.sync_jobs import SyncJobQueue, person_changed_job
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
 
@@ -96,7 +101,8 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
 
     report.step(f"{name(jonas)} connects too")
     jonas_record = state.add_record(jonas.given_names, jonas.family_names, None)
-    Browser(stack).sign_in(jonas.uuid).connect_fully(jonas_record.orcid)
+    jonas_browser = Browser(stack).sign_in(jonas.uuid)
+    jonas_browser.connect_fully(jonas_record.orcid)
     orcid_ids[jonas.uuid] = jonas_record.orcid
 
     report.step("the first full syncs run (the queue drains)")
@@ -173,6 +179,7 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     )
     report.check("Freja's status shows paused (revoked)", freja_browser.status_json()["symbol"] == "paused")
     switch_over(stack, report)
+    employment(stack, report, orcid_ids, jonas_browser)
     return orcid_ids
 
 
@@ -231,6 +238,49 @@ def switch_over(stack: LocalStack, report: Report) -> None:
     report.check(
         "the new output was added once, nothing twice",
         sorted(filter(None, sources.values())) == sorted(o.uuid for o in outputs),
+    )
+
+
+def employment(stack: LocalStack, report: Report, orcid_ids: dict[str, str], browser: Browser) -> None:
+    """DTU employment from Orbit's staff associations: on the record since the first sync; ended, paused."""
+    sofie, _, _, jonas = RESEARCHERS
+    report.step("DTU employment on the records (from Orbit's staff organisation associations)")
+    for researcher in (sofie, jonas):
+        jobs = stack.orcid.api.employments_of(orcid_ids[researcher.uuid])
+        shown = [
+            f"{e.document.organization} ({e.document.disambiguated_id}) · {e.document.department} · "
+            f"{e.document.role_title} · from {'-'.join(p for p in e.document.start or () if p)}"
+            for e in jobs
+        ]
+        report.say(f"{name(researcher)}: {'; '.join(shown) or 'none'}")
+        report.check(
+            f"{name(researcher)}: current employment on ORCID with department, role, start date, ROR id",
+            len(jobs) == 1
+            and jobs[0].document.department == researcher.department
+            and jobs[0].document.end is None
+            and jobs[0].document.disambiguated_id == "https://ror.org/04qtj9h94",
+        )
+    last_day = datetime.now(UTC).date() - timedelta(days=1)
+    report.step(
+        f"{name(jonas)} leaves DTU (his association in Orbit ends {last_day}); Orbit reports the change"
+    )
+    stack.orbit.leave(jonas.uuid, last_day)
+    before = Counter(stack.orcid.api.calls)
+    SyncJobQueue(stack.resources.queue_urls["SyncJobsQueue"]).enqueue(
+        person_changed_job(jonas.uuid, str(uuid.uuid4()))
+    )
+    stack.drain()
+    report.say(f"ORCID calls: {dict(Counter(stack.orcid.api.calls) - before)}")
+    (ended,) = stack.orcid.api.employments_of(orcid_ids[jonas.uuid])
+    end = "-".join(p for p in ended.document.end or () if p)
+    report.say(f"{name(jonas)}'s employment on ORCID now ends {end or 'never'}")
+    report.check("the end date is written (the employment is not deleted)", end == last_day.isoformat())
+    consent = ConsentStore(stack.resources.refs["ConsentsTable"]).get(jonas.uuid)
+    report.check(
+        "then his sync pauses, and his status page says why",
+        consent is not None
+        and consent.former_staff_since == last_day
+        and "left DTU" in browser.status_html("en").text,
     )
 
 

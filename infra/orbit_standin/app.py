@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -16,7 +17,15 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from infra.orbit_standin.outputs import ResearchOutput, to_pure_api, to_ws
-from infra.orbit_standin.people import RESEARCHERS, Researcher, person_json
+from infra.orbit_standin.people import (
+    RESEARCHERS,
+    Association,
+    Researcher,
+    day_before,
+    first_association,
+    person_api_json,
+    person_json,
+)
 
 API = "/ws/api/524"
 NEW_API = "/ws/api"
@@ -37,6 +46,8 @@ class OrbitStandIn:
     # ... and an output served as this raw JSON instead of its own (a shape nobody can read).
     raw_outputs: dict[str, Any] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    # Staff organisation associations per person (default: their department since 2015).
+    associations: dict[str, list[Association]] = field(default_factory=dict)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
     def put_output(self, output: ResearchOutput) -> ResearchOutput:
@@ -52,6 +63,36 @@ class OrbitStandIn:
 
     def outputs_of(self, person_uuid: str) -> list[ResearchOutput]:
         return [o for o in self.outputs.values() if any(a.person_uuid == person_uuid for a in o.authors)]
+
+    # --- staff organisation associations (what HR changes in Orbit) --------------------------------
+    def associations_of(self, person_uuid: str) -> list[Association]:
+        if person_uuid not in self.associations:
+            self.associations[person_uuid] = [first_association(self.researchers[person_uuid])]
+        return self.associations[person_uuid]
+
+    def move(self, person_uuid: str, department: str, on: date, job_title: str | None = None) -> Association:
+        """The researcher moves to another unit on `on`: the current association ends the day before."""
+        held = self.associations_of(person_uuid)
+        current = [a for a in held if a.end is None]
+        self.associations[person_uuid] = [a.ended(day_before(on)) if a.end is None else a for a in held]
+        title = job_title or (current[0].job_title if current else None)
+        return self.start_association(person_uuid, department, on, title)
+
+    def leave(self, person_uuid: str, last_day: date) -> None:
+        """The researcher leaves DTU: every current association ends on `last_day`."""
+        held = self.associations_of(person_uuid)
+        self.associations[person_uuid] = [a.ended(last_day) if a.end is None else a for a in held]
+
+    def start_association(
+        self, person_uuid: str, department: str, on: date, job_title: str | None = "Associate Professor"
+    ) -> Association:
+        """A new association begins (a move, or a return to DTU)."""
+        held = self.associations_of(person_uuid)
+        association = Association(
+            max(a.pure_id for a in held) + 1 if held else 1, department, on, None, job_title
+        )
+        held.append(association)
+        return association
 
     def dispatch(self, request: Request) -> Response | None:
         urls = _ROUTES.bind_to_environ(request.environ)
@@ -73,7 +114,20 @@ class OrbitStandIn:
         researcher = self.researchers.get(uuid)
         if researcher is None:
             return _json({"code": 404, "title": "Not found"}, 404)
-        return _json(person_json(researcher))
+        return _json(person_json(researcher, self.associations_of(uuid)))
+
+    def api_person(self, request: Request, uuid: str) -> Response:
+        researcher = self.researchers.get(uuid)
+        if researcher is None:
+            return _json({"code": 404, "title": "Not found"}, 404)
+        return _json(person_api_json(researcher, self.associations_of(uuid)))
+
+    def api_organization(self, request: Request, uuid: str) -> Response:
+        names = {a.unit_uuid: a.department for held in self.associations.values() for a in held}
+        names.update({first_association(r).unit_uuid: r.department for r in self.researchers.values()})
+        if uuid not in names:
+            return _json({"code": 404, "title": "Not found"}, 404)
+        return _json({"uuid": uuid, "name": {"en_GB": names[uuid]}})
 
     def persons(self, request: Request) -> Response:
         query = request.args.get("q", "").strip().lower()
@@ -91,7 +145,7 @@ class OrbitStandIn:
             {
                 "count": len(matches),
                 "pageInformation": {"offset": offset, "size": size},
-                "items": [person_json(r) for r in page],
+                "items": [person_json(r, self.associations_of(r.uuid)) for r in page],
             }
         )
 
@@ -170,6 +224,8 @@ _ROUTES = Map(
         Rule(f"{NEW_API}/research-outputs/search", endpoint="api_search", methods=["POST"]),
         Rule(f"{NEW_API}/research-outputs/<uuid>", endpoint="api_output", methods=["GET"]),
         Rule(f"{NEW_API}/persons/<uuid>/dependents", endpoint="api_dependents", methods=["GET"]),
+        Rule(f"{NEW_API}/persons/<uuid>", endpoint="api_person", methods=["GET"]),
+        Rule(f"{NEW_API}/organizations/<uuid>", endpoint="api_organization", methods=["GET"]),
     ]
 )
 

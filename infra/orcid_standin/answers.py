@@ -197,8 +197,8 @@ def token_for_other_record() -> ApiError:
     return _error(401, 9017, "The client application is not authorized for this ORCID record.")
 
 
-def insufficient_scope() -> ApiError:
-    return _error(403, 9038, "Insufficient or wrong scope: /activities/update is required.")
+def insufficient_scope(scope: str = "/activities/update") -> ApiError:
+    return _error(403, 9038, f"Insufficient or wrong scope: {scope} is required.")
 
 
 def server_error(detail: str) -> ApiError:

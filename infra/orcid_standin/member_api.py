@@ -28,16 +28,18 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from infra.orcid_standin import affiliations as aff
 from infra.orcid_standin import answers, schemas
 from infra.orcid_standin import work_output as out
 from infra.orcid_standin.answers import ApiError
 from infra.orcid_standin.faults import FaultSwitches, RateLimiter, ScriptedFailure
 from infra.orcid_standin.record_page import render_record_page
 from infra.orcid_standin.state import StandInState, TokenGrant
-from infra.orcid_standin.work_input import NS, WorkDocument, check_work, read_work
+from infra.orcid_standin.work_input import WorkDocument, check_work, read_work
 from infra.orcid_standin.works_store import StoredWork, WorksStore, group_works
 
 WRITE_SCOPE = "/activities/update"
+PERSON_SCOPE = "/person/update"
 READ_SCOPES = frozenset({"/read-limited", "/activities/update"})
 
 _LABELS = {
@@ -49,7 +51,18 @@ _LABELS = {
     "put_work": "PUT /work/{put-code}",
     "delete_work": "DELETE /work/{put-code}",
     "record_page": "GET /records/{orcid}",
+    "get_activities": "GET /activities",
+    "post_employment": "POST /employment",
+    "get_employments": "GET /employments",
+    "get_employment": "GET /employment/{put-code}",
+    "put_employment": "PUT /employment/{put-code}",
+    "delete_employment": "DELETE /employment/{put-code}",
+    "post_researcher_url": "POST /researcher-urls",
+    "get_researcher_urls": "GET /researcher-urls",
+    "put_researcher_url": "PUT /researcher-urls/{put-code}",
+    "delete_researcher_url": "DELETE /researcher-urls/{put-code}",
 }
+_PERSON_SECTION = frozenset({"post_researcher_url", "put_researcher_url", "delete_researcher_url"})
 
 
 class _InvalidToken(Exception):
@@ -79,6 +92,7 @@ class MemberApiStandIn:
         self.max_works = max_works
         self.source_names = dict(source_names or {})
         self.works = WorksStore()
+        self.affiliations = aff.AffiliationsStore()
         self.faults = FaultSwitches()
         self.rate_limit = RateLimiter(clock=clock, speedup=speedup)
         # Requests by kind ("POST /work", "GET /works", ...), counted before any fault or refusal.
@@ -98,6 +112,22 @@ class MemberApiStandIn:
                 Rule("/v3.0/<orcid>/work/<put_code>", methods=["PUT"], endpoint="put_work"),
                 Rule("/v3.0/<orcid>/work/<put_code>", methods=["DELETE"], endpoint="delete_work"),
                 Rule("/records/<orcid>", methods=["GET"], endpoint="record_page"),
+                Rule("/v3.0/<orcid>/activities", methods=["GET"], endpoint="get_activities"),
+                Rule("/v3.0/<orcid>/employment", methods=["POST"], endpoint="post_employment"),
+                Rule("/v3.0/<orcid>/employments", methods=["GET"], endpoint="get_employments"),
+                Rule("/v3.0/<orcid>/employment/<put_code>", methods=["GET"], endpoint="get_employment"),
+                Rule("/v3.0/<orcid>/employment/<put_code>", methods=["PUT"], endpoint="put_employment"),
+                Rule("/v3.0/<orcid>/employment/<put_code>", methods=["DELETE"], endpoint="delete_employment"),
+                Rule("/v3.0/<orcid>/researcher-urls", methods=["POST"], endpoint="post_researcher_url"),
+                Rule("/v3.0/<orcid>/researcher-urls", methods=["GET"], endpoint="get_researcher_urls"),
+                Rule(
+                    "/v3.0/<orcid>/researcher-urls/<put_code>", methods=["PUT"], endpoint="put_researcher_url"
+                ),
+                Rule(
+                    "/v3.0/<orcid>/researcher-urls/<put_code>",
+                    methods=["DELETE"],
+                    endpoint="delete_researcher_url",
+                ),
             ]
         )
 
@@ -123,6 +153,34 @@ class MemberApiStandIn:
             return self.works.add(
                 orcid, source_client_id, name, record.default_visibility, document, self._now()
             )
+
+    def employments_of(self, orcid: str) -> list[aff.StoredEmployment]:
+        """Every employment on the record, any source, by put-code."""
+        with self.state.lock:
+            return self.affiliations.employments_of(orcid)
+
+    def delete_employment_as_researcher(self, orcid: str, put_code: int) -> bool:
+        """The researcher deletes an employment on orcid.org; True if it was there."""
+        with self.state.lock:
+            return self.affiliations.remove_employment(orcid, put_code)
+
+    def add_employment_as(self, orcid: str, source_client_id: str, document: bytes) -> aff.StoredEmployment:
+        """Put an employment on the record as another source (or the researcher) would, unchecked."""
+        parsed = aff.read_employment(ET.fromstring(document))
+        with self.state.lock:
+            record = self.state.records[orcid]
+            name = self.source_names.get(source_client_id, source_client_id)
+            return self.affiliations.add_employment(
+                orcid, source_client_id, name, record.default_visibility, parsed, self._now()
+            )
+
+    def researcher_urls_of(self, orcid: str) -> list[aff.StoredResearcherUrl]:
+        with self.state.lock:
+            return self.affiliations.urls_of(orcid)
+
+    def delete_researcher_url_as_researcher(self, orcid: str, put_code: int) -> bool:
+        with self.state.lock:
+            return self.affiliations.remove_url(orcid, put_code)
 
     def merge_record(self, orcid: str, into: str) -> None:
         """ORCID deprecates `orcid` in favour of `into`: calls for it answer 301/9007."""
@@ -174,7 +232,7 @@ class MemberApiStandIn:
         if failure is not None:
             return self._fault(request, failure)
         try:
-            grant = self._authorize(request, grant, token, args["orcid"])
+            grant = self._authorize(request, grant, token, args["orcid"], endpoint in _PERSON_SECTION)
             handler = getattr(self, f"_{endpoint}")
             with self.state.lock:
                 response: Response = handler(request, grant, **args)
@@ -184,7 +242,9 @@ class MemberApiStandIn:
         except ApiError as error:
             return self._error(request, error)
 
-    def _authorize(self, request: Request, grant: TokenGrant | None, token: str, orcid: str) -> TokenGrant:
+    def _authorize(
+        self, request: Request, grant: TokenGrant | None, token: str, orcid: str, person: bool = False
+    ) -> TokenGrant:
         if grant is None or grant.revoked or (grant.revoked_by_user and request.method != "DELETE"):
             raise _InvalidToken(token)
         record = self.state.records.get(orcid)
@@ -202,8 +262,10 @@ class MemberApiStandIn:
         if orcid in self.unclaimed:
             raise answers.record_unclaimed(orcid)
         needed = frozenset({WRITE_SCOPE}) if request.method in ("POST", "PUT", "DELETE") else READ_SCOPES
+        if person:
+            needed = frozenset({PERSON_SCOPE})
         if not needed & grant.scopes:
-            raise answers.insufficient_scope()
+            raise answers.insufficient_scope(PERSON_SCOPE if person else WRITE_SCOPE)
         return grant
 
     # --- endpoints (called with the state lock held) ---------------------------------------------
@@ -277,6 +339,149 @@ class MemberApiStandIn:
         self.works.remove(orcid, work.put_code)
         return Response(status=204)
 
+    # --- activities, employments, researcher URLs ------------------------------------------------
+    def _get_activities(self, request: Request, grant: TokenGrant, orcid: str) -> Response:
+        groups = group_works([w for w in self.works.works_of(orcid) if _visible(w, grant)])
+        employments = [e for e in self.affiliations.employments_of(orcid) if _visible(e, grant)]
+        if _wants_json(request):
+            data = {
+                "path": f"/{orcid}/activities",
+                "employments": aff.employments_json_data(orcid, employments, self.host),
+                "works": out.works_json_data(orcid, groups, self.host),
+            }
+            return Response(json.dumps(data, indent=2), 200, content_type=out.JSON)
+        root = ET.Element(
+            f"{{{aff.ALL_NS['activities']}}}activities-summary", {"path": f"/{orcid}/activities"}
+        )
+        root.append(aff.employments_element(orcid, employments, self.host))
+        root.append(out.works_element(orcid, groups, self.host))
+        return Response(aff._document(root), 200, content_type=out.XML)
+
+    def _get_employments(self, request: Request, grant: TokenGrant, orcid: str) -> Response:
+        employments = [e for e in self.affiliations.employments_of(orcid) if _visible(e, grant)]
+        if _wants_json(request):
+            data = aff.employments_json_data(orcid, employments, self.host)
+            return Response(json.dumps(data, indent=2), 200, content_type=out.JSON)
+        root = aff.employments_element(orcid, employments, self.host)
+        return Response(aff._document(root), 200, content_type=out.XML)
+
+    def _post_employment(self, request: Request, grant: TokenGrant, orcid: str) -> Response:
+        document = aff.read_employment(self._read_body(request, schemas.EMPLOYMENT, "employment:employment"))
+        if document.put_code is not None:
+            raise answers.put_code_on_post()
+        aff.check_employment(document)
+        duplicate = self.affiliations.duplicate_employment(orcid, grant.client_id, document)
+        if duplicate is not None:
+            raise answers.duplicate(duplicate)
+        visibility = self.state.records[orcid].default_visibility
+        name = self.source_names.get(grant.client_id, grant.client_id)
+        item = self.affiliations.add_employment(
+            orcid, grant.client_id, name, visibility, document, self._now()
+        )
+        return Response(
+            status=201, headers={"Location": f"{request.host_url}v3.0/{orcid}/employment/{item.put_code}"}
+        )
+
+    def _existing_employment(self, orcid: str, put_code: str) -> aff.StoredEmployment:
+        if not put_code.isdigit():
+            raise answers.bad_put_code(put_code)
+        item = self.affiliations.employment(orcid, int(put_code))
+        if item is None:
+            raise answers.not_found()
+        return item
+
+    def _get_employment(self, request: Request, grant: TokenGrant, orcid: str, put_code: str) -> Response:
+        item = self._existing_employment(orcid, put_code)
+        if not _visible(item, grant):
+            raise answers.not_visible()
+        return self._employment_response(request, item)
+
+    def _put_employment(self, request: Request, grant: TokenGrant, orcid: str, put_code: str) -> Response:
+        document = aff.read_employment(self._read_body(request, schemas.EMPLOYMENT, "employment:employment"))
+        if (document.put_code or "").strip() != put_code:
+            raise answers.put_code_mismatch(put_code, document.put_code or "null")
+        item = self._existing_employment(orcid, put_code)
+        if item.source_client_id != grant.client_id:
+            raise answers.wrong_source()
+        if document.visibility is not None and document.visibility != item.visibility:
+            raise answers.visibility_change()
+        aff.check_employment(document)
+        duplicate = self.affiliations.duplicate_employment(
+            orcid, grant.client_id, document, exclude=item.put_code
+        )
+        if duplicate is not None:
+            raise answers.duplicate(duplicate)
+        return self._employment_response(
+            request, self.affiliations.replace_employment(item, document, self._now())
+        )
+
+    def _delete_employment(self, request: Request, grant: TokenGrant, orcid: str, put_code: str) -> Response:
+        item = self._existing_employment(orcid, put_code)
+        if item.source_client_id != grant.client_id:
+            raise answers.wrong_source()
+        self.affiliations.remove_employment(orcid, item.put_code)
+        return Response(status=204)
+
+    def _employment_response(self, request: Request, item: aff.StoredEmployment) -> Response:
+        if _wants_json(request):
+            data = aff.employment_json_data(item, self.host)
+            return Response(json.dumps(data, indent=2), 200, content_type=out.JSON)
+        return Response(aff.employment_xml(item, self.host), 200, content_type=out.XML)
+
+    def _read_researcher_url(self, request: Request) -> tuple[str | None, str, str | None]:
+        root = self._read_body(request, schemas.RESEARCHER_URL, "researcher-url:researcher-url")
+        url = aff._find(root, "researcher-url:url")
+        if not url:
+            raise answers.invalid_body("a researcher URL needs its url")
+        return aff._find(root, "researcher-url:url-name"), url, root.get("put-code")
+
+    def _post_researcher_url(self, request: Request, grant: TokenGrant, orcid: str) -> Response:
+        name, url, put_code = self._read_researcher_url(request)
+        if put_code is not None:
+            raise answers.put_code_on_post()
+        if self.affiliations.duplicate_url(orcid, grant.client_id, url):
+            raise aff.duplicated_url()
+        visibility = self.state.records[orcid].default_visibility
+        source = self.source_names.get(grant.client_id, grant.client_id)
+        item = self.affiliations.add_url(orcid, grant.client_id, source, visibility, name, url, self._now())
+        return Response(
+            status=201,
+            headers={"Location": f"{request.host_url}v3.0/{orcid}/researcher-urls/{item.put_code}"},
+        )
+
+    def _get_researcher_urls(self, request: Request, grant: TokenGrant, orcid: str) -> Response:
+        items = [u for u in self.affiliations.urls_of(orcid) if _visible(u, grant)]
+        if _wants_json(request):
+            return Response(aff.researcher_urls_json(orcid, items, self.host), 200, content_type=out.JSON)
+        return Response(aff.researcher_urls_xml(orcid, items, self.host), 200, content_type=out.XML)
+
+    def _existing_url(self, orcid: str, put_code: str, grant: TokenGrant) -> aff.StoredResearcherUrl:
+        item = self.affiliations.url(orcid, int(put_code)) if put_code.isdigit() else None
+        if item is None:
+            raise answers.not_found() if put_code.isdigit() else answers.bad_put_code(put_code)
+        if item.source_client_id != grant.client_id:
+            raise answers.wrong_source()
+        return item
+
+    def _put_researcher_url(self, request: Request, grant: TokenGrant, orcid: str, put_code: str) -> Response:
+        name, url, body_put_code = self._read_researcher_url(request)
+        if (body_put_code or "").strip() != put_code:
+            raise answers.put_code_mismatch(put_code, body_put_code or "null")
+        item = self._existing_url(orcid, put_code, grant)
+        if self.affiliations.duplicate_url(orcid, grant.client_id, url, exclude=item.put_code):
+            raise aff.duplicated_url()
+        updated = self.affiliations.replace_url(item, name, url, self._now())
+        return Response(
+            aff._document(aff.researcher_url_element(updated, self.host)), 200, content_type=out.XML
+        )
+
+    def _delete_researcher_url(
+        self, request: Request, grant: TokenGrant, orcid: str, put_code: str
+    ) -> Response:
+        item = self._existing_url(orcid, put_code, grant)
+        self.affiliations.remove_url(orcid, item.put_code)
+        return Response(status=204)
+
     # --- helpers ---------------------------------------------------------------------------------
     def _create(self, orcid: str, grant: TokenGrant, document: WorkDocument) -> StoredWork:
         check_work(document)
@@ -316,7 +521,7 @@ class MemberApiStandIn:
             if problem is not None:
                 raise answers.invalid_body(problem)
         prefix, name = root_tag.split(":")
-        if root.tag != f"{{{NS[prefix]}}}{name}":
+        if root.tag != f"{{{aff.ALL_NS[prefix]}}}{name}":
             raise answers.invalid_body(f"expected a {root_tag} element, found {root.tag}")
         return root
 
@@ -348,7 +553,12 @@ class MemberApiStandIn:
             record = self.state.records.get(orcid)
             if record is None:
                 return Response("No such record", 404, mimetype="text/plain")
-            page = render_record_page(record, self.works.works_of(orcid))
+            page = render_record_page(
+                record,
+                self.works.works_of(orcid),
+                self.affiliations.employments_of(orcid),
+                self.affiliations.urls_of(orcid),
+            )
         return Response(page, 200, mimetype="text/html")
 
 
@@ -362,9 +572,9 @@ def _wants_json(request: Request) -> bool:
     return "json" in request.headers.get("Accept", "")
 
 
-def _visible(work: StoredWork, grant: TokenGrant) -> bool:
+def _visible(item: StoredWork | aff.StoredEmployment | aff.StoredResearcherUrl, grant: TokenGrant) -> bool:
     """With read-limited, everything but other sources' private items."""
-    return work.visibility != "private" or work.source_client_id == grant.client_id
+    return item.visibility != "private" or item.source_client_id == grant.client_id
 
 
 def _invalid_token(token: str) -> Response:

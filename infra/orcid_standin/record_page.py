@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from infra.orcid_standin.affiliations import StoredEmployment, StoredResearcherUrl
 from infra.orcid_standin.state import Record
 from infra.orcid_standin.works_store import StoredWork, group_works
 
@@ -35,12 +36,43 @@ def _work(work: StoredWork) -> str:
     )
 
 
-def render_record_page(record: Record, works: list[StoredWork]) -> str:
+def _dates(item: StoredEmployment) -> str:
+    start, end = item.document.start, item.document.end
+    first = "-".join(part for part in start if part) if start else "?"
+    return f"{first} to {'-'.join(part for part in end if part) if end else 'present'}"
+
+
+def _employment(item: StoredEmployment) -> str:
+    document = item.document
+    where = ", ".join(part for part in (document.department, document.role_title) if part)
+    return (
+        f'<div class="employment" data-put-code="{item.put_code}">'
+        f"<strong>{escape(document.organization)}</strong>: {escape(where)} "
+        f'<span class="meta">{escape(_dates(item))}</span><br>'
+        f'<span class="meta">put-code {item.put_code} · source {escape(item.source_name)} '
+        f"({escape(item.source_client_id)}) · {escape(document.disambiguated_id or '')}</span></div>"
+    )
+
+
+def render_record_page(
+    record: Record,
+    works: list[StoredWork],
+    employments: list[StoredEmployment] | None = None,
+    urls: list[StoredResearcherUrl] | None = None,
+) -> str:
     groups = group_works(works)
     body = "".join('<div class="group">' + "".join(_work(w) for w in group) + "</div>" for group in groups)
+    links = "".join(f'<li><a href="{escape(u.url)}">{escape(u.name or u.url)}</a></li>' for u in urls or [])
+    jobs = "".join(_employment(item) for item in employments or [])
+    body = (
+        (f"<h2>Websites</h2><ul>{links}</ul>" if links else "")
+        + (f"<h2>Employment</h2>{jobs}" if jobs else "")
+        + "<h2>Works</h2>"
+        + (body or "<p>No works yet.</p>")
+    )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(record.name)} ({escape(record.orcid)})</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(record.name)} <small>{escape(record.orcid)}</small></h1>"
-        f"<p>{len(works)} works in {len(groups)} groups.</p>{body or '<p>No works yet.</p>'}</body></html>"
+        f"<p>{len(works)} works in {len(groups)} groups.</p>{body}</body></html>"
     )

@@ -22,6 +22,8 @@ WORK = "record_3.0/work-3.0.xsd"
 BULK = "record_3.0/bulk-3.0.xsd"
 ACTIVITIES = "record_3.0/activities-3.0.xsd"
 ERROR = "record_3.0/error-3.0.xsd"
+EMPLOYMENT = "record_3.0/employment-3.0.xsd"
+RESEARCHER_URL = "record_3.0/researcher-url-3.0.xsd"
 
 _cache: dict[tuple[Path, str], Any] = {}
 _lock = threading.Lock()
@@ -29,7 +31,7 @@ _warned: set[Path] = set()
 
 
 def schema(xsd_dir: Path, name: str) -> Any:
-    """The compiled schema `name` (one of WORK, BULK, ACTIVITIES, ERROR) from `xsd_dir`."""
+    """The compiled schema `name` (one of the names above) from `xsd_dir`."""
     key = (xsd_dir.resolve(), name)
     with _lock:
         if key not in _cache:

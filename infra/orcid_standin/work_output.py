@@ -164,6 +164,11 @@ def _summary_element(parent: ET.Element, work: StoredWork, host: str) -> None:
 
 
 def works_xml(orcid: str, groups: list[list[StoredWork]], host: str) -> bytes:
+    return _document(works_element(orcid, groups, host))
+
+
+def works_element(orcid: str, groups: list[list[StoredWork]], host: str) -> ET.Element:
+    """`activities:works`, as `GET /works` answers it and `GET /activities` carries it."""
     root = ET.Element(_tag("activities:works"), {"path": f"/{orcid}/works"})
     if groups:
         _sub(root, "common:last-modified-date", _stamp(max(w.modified for g in groups for w in g)))
@@ -173,7 +178,7 @@ def works_xml(orcid: str, groups: list[list[StoredWork]], host: str) -> bytes:
         _external_ids(element, group_external_ids(group))
         for work in group:
             _summary_element(element, work, host)
-    return _document(root)
+    return root
 
 
 def _error_element(error: ApiError) -> ET.Element:
@@ -308,6 +313,10 @@ def error_json_data(error: ApiError) -> dict[str, Any]:
 
 
 def works_json(orcid: str, groups: list[list[StoredWork]], host: str) -> bytes:
+    return json.dumps(works_json_data(orcid, groups, host), indent=2).encode()
+
+
+def works_json_data(orcid: str, groups: list[list[StoredWork]], host: str) -> dict[str, Any]:
     data = {
         "last-modified-date": (
             {"value": max(_millis(w.modified) for g in groups for w in g)} if groups else None
@@ -322,7 +331,7 @@ def works_json(orcid: str, groups: list[list[StoredWork]], host: str) -> bytes:
         ],
         "path": f"/{orcid}/works",
     }
-    return json.dumps(data, indent=2).encode()
+    return data
 
 
 def bulk_json(items: list[BulkItem], host: str) -> bytes:

@@ -42,7 +42,7 @@ def test_connecting_saves_an_active_consent_and_queues_the_first_full_sync(
     assert consent is not None
     assert consent.status is ConsentStatus.ACTIVE
     assert consent.orcid == record.orcid
-    assert consent.scopes == {"/read-limited", "/activities/update", "openid"}
+    assert consent.scopes == {"/read-limited", "/activities/update", "/person/update", "openid"}
     assert consent.access_token is not None and consent.refresh_token is not None
     jobs = sync_jobs()
     assert [json.loads(job["body"])["kind"] for job in jobs] == ["full"]
@@ -52,7 +52,8 @@ def test_connecting_saves_an_active_consent_and_queues_the_first_full_sync(
 def test_the_authorize_url_asks_for_both_scopes_and_our_callback(browser: Browser, stack: LocalStack) -> None:
     query = _query(browser.connect())
 
-    assert query["scope"].split() == ["/read-limited", "/activities/update", "openid"]
+    # /person/update is asked for (the Orbit profile link), never required.
+    assert query["scope"].split() == ["/read-limited", "/activities/update", "/person/update", "openid"]
     assert len(query["nonce"]) >= 43  # bound to this browser's flow (see test_orcid_flow_binding)
     assert query["redirect_uri"] == f"{stack.base_url}/orcid/callback"
     assert query["response_type"] == "code"

@@ -53,7 +53,7 @@ def test_a_night_with_nothing_changed_costs_one_read_and_no_write(stack: LocalSt
 
     calls = night(stack, ida, "2026-11-25")
 
-    assert calls == Counter({"GET /works": 1})
+    assert calls == Counter({"GET /activities": 1})
 
 
 def test_a_first_sync_of_250_outputs_costs_one_read_and_three_bulk_posts(
@@ -63,7 +63,7 @@ def test_a_first_sync_of_250_outputs_costs_one_read_and_three_bulk_posts(
 
     calls = night(stack, ida)
 
-    assert calls == Counter({"GET /works": 1, "POST /works": 3})
+    assert calls == Counter({"GET /activities": 1, "POST /works": 3})
     assert sources_on_orcid(stack, ida.orcid) == Counter({uuid: 1 for uuid in uuids})
     remembered = links(stack).of_person(ida.researcher.uuid)
     assert set(remembered) == set(uuids)
@@ -92,7 +92,7 @@ def test_a_work_deleted_by_the_researcher_is_remembered_not_recreated(
 
     calls = night(stack, ida)
 
-    assert calls == Counter({"GET /works": 1})
+    assert calls == Counter({"GET /activities": 1})
     assert sources_on_orcid(stack, ida.orcid) == {}
     assert links(stack).get(ida.researcher.uuid, uuid).state is LinkState.REMOVED_BY_RESEARCHER  # type: ignore[union-attr]
 
@@ -122,7 +122,7 @@ def test_a_lost_put_code_is_adopted_not_duplicated(stack: LocalStack, ida: Conne
     calls = night(stack, ida)
 
     assert sources_on_orcid(stack, ida.orcid) == {uuid: 1}
-    assert calls == Counter({"GET /works": 1, "PUT /work/{put-code}": 1})
+    assert calls == Counter({"GET /activities": 1, "PUT /work/{put-code}": 1})
     assert links(stack).get(ida.researcher.uuid, uuid).state is LinkState.SYNCED  # type: ignore[union-attr]
 
 

@@ -324,12 +324,12 @@ def test_our_works_are_read_once_per_run(runs: Runs) -> None:
     runs.want(work("a"))
     runs.run(create("a"))
     runner = runs.runner()
-    before = runs.calls.get("GET /works", 0)
+    before = runs.calls.get("GET /activities", 0)
 
     first, second = runner.our_works(), runner.our_works()
 
     assert [source_work_id(s) for s in first] == ["a"] and first == second
-    assert runs.calls.get("GET /works", 0) == before + 1
+    assert runs.calls.get("GET /activities", 0) == before + 1
 
 
 def test_legacy_works_have_no_source_work_id(runs: Runs) -> None:

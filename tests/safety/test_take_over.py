@@ -123,7 +123,16 @@ def test_a_researcher_switched_over_keeps_every_legacy_work_adopted_or_left_alon
     assert_first_attempts(stack.drain())
 
     calls = Counter(stack.orcid.api.calls) - before
-    assert calls == Counter({"GET /works": 1, "PUT /work/{put-code}": 35, "POST /works": 1})
+    # The first sync also writes her DTU employment and the Orbit profile link (one POST each).
+    assert calls == Counter(
+        {
+            "GET /activities": 1,
+            "PUT /work/{put-code}": 35,
+            "POST /works": 1,
+            "POST /employment": 1,
+            "POST /researcher-urls": 1,
+        }
+    )
     after = snapshot(stack, freja.orcid)
     all_legacy = [pc for codes in freja.legacy.values() for pc in codes]
     assert set(all_legacy) <= set(after), "no legacy work deleted"
@@ -145,7 +154,7 @@ def test_a_researcher_switched_over_keeps_every_legacy_work_adopted_or_left_alon
 
     quiet = Counter(stack.orcid.api.calls)
     assert_first_attempts(nightly(stack, freja.person.uuid))
-    assert Counter(stack.orcid.api.calls) - quiet == Counter({"GET /works": 1})
+    assert Counter(stack.orcid.api.calls) - quiet == Counter({"GET /activities": 1})
     assert snapshot(stack, freja.orcid) == after
 
 
@@ -199,7 +208,7 @@ def test_the_dry_run_shows_the_plan_before_the_first_sync_and_changes_nothing(
     assert main(["plan", freja.person.uuid]) == 0
 
     printed = capsys.readouterr().out
-    assert Counter(stack.orcid.api.calls) - before == Counter({"GET /works": 1})
+    assert Counter(stack.orcid.api.calls) - before == Counter({"GET /activities": 1})
     assert snapshot(stack, freja.orcid) == record and consent_of(stack, freja.person.uuid) == consent
     links = boto3.client("dynamodb").query(
         TableName=stack.resources.refs["WorkLinksTable"],

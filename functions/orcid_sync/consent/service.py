@@ -110,6 +110,29 @@ def queue_resync(
     jobs.enqueue(resync_job(person_id, now, restore, allow_mass_delete=allow_mass_delete))
 
 
+def choose_affiliations(
+    consents: ConsentStore, jobs: SyncJobQueue, person_id: str, now: datetime, *, on: bool
+) -> None:
+    """The researcher's choice: DTU employment (and the Orbit profile link) on their record, or not.
+
+    Stored on the consent (guarded write, noted in the audit trail); every full sync honours it.
+    Switching on queues a full sync so the employment appears within minutes; switching off writes
+    nothing more and leaves what is on ORCID as it is (the record is the researcher's to edit).
+    Raises NotConnected without an active consent.
+    """
+
+    def chosen(current: Consent | None) -> Consent | None:
+        if current is None or current.status is not ConsentStatus.ACTIVE:
+            raise NotConnected("connect your ORCID iD first")
+        if current.sync_affiliations is on:
+            return None
+        return current.with_event("affiliations_on" if on else "affiliations_off", now, sync_affiliations=on)
+
+    _, written = consents.change(person_id, chosen)
+    if written is not None and on:
+        jobs.enqueue(resync_job(person_id, now, restore=False))
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 

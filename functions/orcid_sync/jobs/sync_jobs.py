@@ -113,3 +113,11 @@ def resync_job(
 def consent_job(person_id: str, granted_at: datetime) -> SyncJob:
     """The first full sync after a researcher connects."""
     return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="consent", version=granted_at.isoformat())
+
+
+def person_changed_job(person_id: str, version: str) -> SyncJob:
+    """Orbit changed the person (e.g. a staff association started or ended): a full sync.
+
+    `version` is the person's version in Orbit's change feed, so a repeated change item is one job.
+    """
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="person", version=version)

@@ -21,6 +21,18 @@ import requests
 from aws_lambda_powertools.metrics import MetricUnit
 
 from orcid_sync.observability import logger, metrics
+from orcid_sync.orcid.activities import (
+    Activities,
+    ResearcherUrlSummary,
+    parse_activities,
+    parse_researcher_urls,
+)
+from orcid_sync.orcid.employment import (
+    Employment,
+    ResearcherUrl,
+    employment_to_xml,
+    researcher_url_to_xml,
+)
 from orcid_sync.orcid.errors import (
     ClientBug,
     OrcidError,
@@ -155,7 +167,58 @@ class OrcidWorksClient:
             raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
         return [summary for summary in summaries if summary.source_client_id == self._client_id]
 
+    def read_activities(self, orcid: str, token: str) -> Activities:
+        """Our works and employments on the record in one read (`GET /activities`)."""
+        answer = self._call("GET", self._url(orcid, "activities"), token, orcid)
+        try:
+            activities = parse_activities(answer.content)
+        except UnreadableAnswer as exc:
+            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
+        return activities.ours(self._client_id)
+
+    # --- employments -----------------------------------------------------------------------------
+    def add_employment(self, orcid: str, token: str, employment: Employment | bytes) -> int:
+        """POST one employment; returns its put-code. Raises WorkConflict(put_code) when this client
+        already has an employment with the same `self` external id (409/9021)."""
+        body = employment if isinstance(employment, bytes) else employment_to_xml(employment)
+        return self._created(self._call("POST", self._url(orcid, "employment"), token, orcid, body=body))
+
+    def update_employment(self, orcid: str, token: str, put_code: int, employment: Employment) -> None:
+        """PUT a new version of our employment. PutCodeGone when the researcher deleted it."""
+        body = employment_to_xml(employment, put_code)
+        self._call("PUT", self._url(orcid, "employment", str(put_code)), token, orcid, body=body)
+
+    def delete_employment(self, orcid: str, token: str, put_code: int) -> None:
+        """DELETE our employment `put_code`; one already gone counts as deleted."""
+        try:
+            self._call("DELETE", self._url(orcid, "employment", str(put_code)), token, orcid)
+        except PutCodeGone:
+            return
+
+    # --- researcher URLs (person section: the /person/update scope) --------------------------------
+    def add_researcher_url(self, orcid: str, token: str, link: ResearcherUrl) -> int:
+        """POST a researcher URL; returns its put-code. ElementConflict (409/9030) when we have it."""
+        body = researcher_url_to_xml(link)
+        return self._created(self._call("POST", self._url(orcid, "researcher-urls"), token, orcid, body=body))
+
+    def update_researcher_url(self, orcid: str, token: str, put_code: int, link: ResearcherUrl) -> None:
+        body = researcher_url_to_xml(link, put_code)
+        self._call("PUT", self._url(orcid, "researcher-urls", str(put_code)), token, orcid, body=body)
+
+    def list_researcher_urls(self, orcid: str, token: str) -> list[ResearcherUrlSummary]:
+        """Our researcher URLs on the record."""
+        answer = self._call("GET", self._url(orcid, "researcher-urls"), token, orcid)
+        try:
+            links = parse_researcher_urls(answer.content)
+        except UnreadableAnswer as exc:
+            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
+        return [link for link in links if link.source_client_id == self._client_id]
+
     # --- plumbing --------------------------------------------------------------------------------
+    @staticmethod
+    def _created(answer: requests.Response) -> int:
+        return _created_put_code(answer)
+
     def _url(self, orcid: str, *parts: str) -> str:
         return "/".join([self._base, quote(orcid, safe=""), *(quote(part, safe="") for part in parts)])
 
@@ -209,6 +272,13 @@ class OrcidWorksClient:
         if 200 <= answer.status_code < 300:
             return answer
         return error_from_answer(answer.status_code, answer.headers, answer.content, token=token, orcid=orcid)
+
+
+def _created_put_code(answer: requests.Response) -> int:
+    put_code = _last_segment_int(answer.headers.get("Location", ""))
+    if answer.status_code != 201 or put_code is None:
+        raise UnexpectedAnswer(f"ORCID answered {answer.status_code} without a put-code in Location")
+    return put_code
 
 
 def _last_segment_int(location: str) -> int | None:

@@ -83,6 +83,15 @@ class WorkConflict(OrcidError):
         self.put_code = put_code
 
 
+class ElementConflict(OrcidError):
+    """409/9030: this client already has that element in the person section (e.g. the same URL)."""
+
+    def __init__(
+        self, message: str = "ORCID already holds this element from us", *, status: int | None = 409
+    ) -> None:
+        super().__init__(message, status=status, error_code=9030)
+
+
 class PutCodeGone(OrcidError):
     """404/9016 for a put-code: the work is gone (the researcher deleted it)."""
 
@@ -358,6 +367,7 @@ _RULES: tuple[
     ),
     (frozenset({413}), frozenset({9006, 9042}), None, lambda a: TooManyItems(a.message, status=a.status)),
     (_ANY, frozenset({9021}), None, _conflict),
+    (_ANY, frozenset({9030}), None, lambda a: ElementConflict(a.message, status=a.status)),
     (_ANY, frozenset({9048}), None, lambda a: TooManyWorks(a.message, status=a.status)),
     (_ANY, RECORD_UNAVAILABLE_CODES, None, lambda a: RecordUnavailable(a.code, a.message, status=a.status)),
     (_ANY, frozenset({9011}), None, lambda a: RecordNotFound(a.message, code=a.code, status=a.status)),

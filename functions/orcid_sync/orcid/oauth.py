@@ -25,6 +25,9 @@ REQUIRED_SCOPES = frozenset({"/read-limited", "/activities/update"})
 # Asked for with them so ORCID answers with an id_token carrying our nonce: it binds the code to the
 # browser's flow (ORCID has no PKCE), see docs/decisions.md.
 OPENID_SCOPE = "openid"
+# Asked for, not required: it lets the Orbit profile link go on the person section. A researcher who
+# does not grant it (or an older consent) keeps everything else.
+PERSON_UPDATE_SCOPE = "/person/update"
 
 
 class OAuthError(Exception):
@@ -119,7 +122,9 @@ class OrcidOAuthClient:
     ) -> str:
         """The URL to send the browser to. `register` shows ORCID's registration form, prefilled.
         With a `nonce`, the `openid` scope is asked for too and the nonce goes along."""
-        scopes = sorted(REQUIRED_SCOPES, reverse=True) + ([OPENID_SCOPE] if nonce else [])
+        scopes = [*sorted(REQUIRED_SCOPES, reverse=True), PERSON_UPDATE_SCOPE] + (
+            [OPENID_SCOPE] if nonce else []
+        )
         params: dict[str, str] = {
             "client_id": self._client_id,
             "response_type": "code",

@@ -10,7 +10,7 @@ ORCID iD belongs to; a claim changes hands only in the same transaction as the c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # The audit trail kept on a consent; older entries fall off so the item stays small.
 HISTORY_LIMIT = 50
+# ORCID's scope for the person section (researcher URLs); asked for, not required.
+PERSON_UPDATE_SCOPE = "/person/update"
 # How often `change` re-reads and tries again when another writer got there first.
 CHANGE_ATTEMPTS = 5
 
@@ -73,6 +75,10 @@ class SyncSummary(BaseModel):
     held_deletions: int = 0  # deletions the mass-deletion guard held back
     left_alone: int = 0  # works of our client on the record that no link of this researcher names
     private: int = 0  # our works that ORCID lists as private (only the researcher sees them)
+    # Employment (from Orbit's staff associations): ours on the record for this iD, by our links, and
+    # per association what keeps it off (not readable in Orbit, refused, removed by the researcher).
+    employments: int = 0
+    employment_problems: dict[str, str] = Field(default_factory=dict)
 
 
 class Consent(BaseModel):
@@ -91,10 +97,20 @@ class Consent(BaseModel):
     changed_at: datetime
     sync: SyncSummary | None = None
     history: tuple[ConsentEvent, ...] = ()
+    # The researcher's choice: write DTU employment (and the Orbit profile link) on their record.
+    sync_affiliations: bool = True
+    # Set when Orbit shows the researcher left DTU and the end date is on ORCID: the sync is paused
+    # (nothing is written) until Orbit shows an association that has started and not ended.
+    former_staff_since: date | None = None
     # Bumped by every write; a write names the version it read (0: an item from before versions).
     version: int = 0
     # Epoch seconds after which DynamoDB's TTL deletes a disconnected or declined consent; None otherwise.
     expires_at: int | None = None
+
+    @property
+    def may_write_person_section(self) -> bool:
+        """Granted ORCID's /person/update: the Orbit profile link can go on the record."""
+        return PERSON_UPDATE_SCOPE in self.scopes
 
     def with_event(self, event: str, at: datetime, **changes: Any) -> Consent:
         """A copy with `changes` applied and `event` appended to the audit trail."""
@@ -329,6 +345,25 @@ class ConsentStore(TableStore):
             },
         )
 
+    def set_former_staff(self, person_id: str, orcid: str, since: date | None, at: datetime) -> bool:
+        """Pause (since = the last association's end) or resume (None) the sync of a researcher who left
+        DTU, if the consent is still active for `orcid`; noted in the audit trail. False otherwise."""
+        event = "paused: left DTU" if since is not None else "resumed: back at DTU"
+        entry = ConsentEvent(at=at, event=event, orcid=orcid).model_dump(mode="json")
+        values: dict[str, Any] = {
+            ":active": ConsentStatus.ACTIVE.value,
+            ":orcid": orcid,
+            ":empty": [],
+            ":entry": [entry],
+        }
+        history = "history = list_append(if_not_exists(history, :empty), :entry)"
+        if since is not None:
+            values[":since"] = since.isoformat()
+            expression = f"SET former_staff_since = :since, {history} ADD #version :one"
+        else:
+            expression = f"SET {history} REMOVE former_staff_since ADD #version :one"
+        return self._update(person_id, expression, "#status = :active AND orcid = :orcid", values)
+
     def _update(self, person_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
         try:
             self._db.update_item(
@@ -336,7 +371,11 @@ class ConsentStore(TableStore):
                 Key=to_item({"person_id": person_id}),
                 UpdateExpression=expression,
                 ConditionExpression=condition,
-                ExpressionAttributeNames={"#status": "status", "#sync": "sync", "#version": "version"},
+                ExpressionAttributeNames={
+                    name: attribute
+                    for name, attribute in (("#status", "status"), ("#sync", "sync"), ("#version", "version"))
+                    if name in expression or name in condition
+                },
                 ExpressionAttributeValues=to_item({**values, ":one": 1}),
             )
         except ClientError as error:

@@ -1,7 +1,7 @@
 """Carrying out a sync plan against ORCID, and remembering each outcome in `work_links`.
 
 Outcomes per work: created/updated/adopted → synced with put-code and hash; 409/9021 → the put-code is
-read from the answer, confirmed in GET /works, recorded, and the work PUT (or, when the put-code is
+read from the answer, confirmed in GET /activities, recorded, and the work PUT (or, when the put-code is
 another Orbit output's, the duplicate is recorded on both); 404 on PUT → removed by the researcher;
 permanent 400s → rejected with ORCID's message. Transient failures propagate: the job is retried and,
 because the planner diffs against what was recorded, work already done is not done twice.
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from orcid_sync.observability import logger
+from orcid_sync.orcid.activities import Activities
 from orcid_sync.orcid.client import BULK_LIMIT, OrcidWorksClient
 from orcid_sync.orcid.errors import (
     NotOurItem,
@@ -67,6 +68,7 @@ class PlanRunner:
     counts: RunCounts = field(default_factory=RunCounts)
     deleted: set[int] = field(default_factory=set)  # put-codes this run deleted
     _ours: dict[int, WorkSummary] | None = None
+    _activities: Activities | None = None
     _token: str | None = field(default=None, repr=False)
 
     @property
@@ -75,10 +77,16 @@ class PlanRunner:
             self._token = self.token_source()
         return self._token
 
+    def activities(self) -> Activities:
+        """Our works and employments on the record: one `GET /activities` per run at most."""
+        if self._activities is None:
+            self._activities = self.client.read_activities(self.orcid_id, self.token)
+        return self._activities
+
     def our_works(self) -> list[WorkSummary]:
-        """Our items on the record (one GET /works per run at most)."""
+        """Our works on the record (read with the employments, once per run)."""
         if self._ours is None:
-            self._ours = {s.put_code: s for s in self.client.list_works(self.orcid_id, self.token)}
+            self._ours = {s.put_code: s for s in self.activities().works}
         return list(self._ours.values())
 
     def run(self, plan: SyncPlan, desired: Mapping[str, DesiredWork], works: Mapping[str, Work]) -> None:

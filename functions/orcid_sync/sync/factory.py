@@ -8,11 +8,15 @@ from orcid_sync.config import Settings
 from orcid_sync.consent.factory import orbit_http
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
 from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutputs
+from orcid_sync.orbit.staff import OrbitStaff
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
+from orcid_sync.store.affiliation_links import AffiliationLinkStore
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.affiliations import AffiliationSync
+from orcid_sync.sync.employment_mapping import DTU
 from orcid_sync.sync.planner import DeletionLimits
 from orcid_sync.sync.router import EventRouter
 from orcid_sync.sync.service import SyncService
@@ -22,10 +26,24 @@ def _orbit(settings: Settings, session: requests.Session) -> OrbitResearchOutput
     return OrbitResearchOutputs(orbit_http(settings, session), OrbitApiShape(settings.orbit_api_shape))
 
 
+def _affiliations(
+    settings: Settings, session: requests.Session, consents: ConsentStore
+) -> AffiliationSync | None:
+    if not settings.affiliation_links_table:
+        return None
+    return AffiliationSync(
+        orbit=OrbitStaff(orbit_http(settings, session), OrbitApiShape(settings.orbit_api_shape)),
+        links=AffiliationLinkStore(settings.affiliation_links_table),
+        consents=consents,
+        employer=DTU.model_copy(update={"ror": settings.employer_ror_id}),
+    )
+
+
 def build_sync_service(settings: Settings, session: requests.Session | None = None) -> SyncService:
     http = session or requests.Session()
+    consents = ConsentStore(settings.consents_table)
     return SyncService(
-        consents=ConsentStore(settings.consents_table),
+        consents=consents,
         links=WorkLinkStore(settings.require("work_links_table")),
         cipher=TokenCipher(settings.token_key_id),
         orcid=OrcidWorksClient(
@@ -40,6 +58,7 @@ def build_sync_service(settings: Settings, session: requests.Session | None = No
         orbit=_orbit(settings, http),
         max_contributors=settings.max_contributors,
         deletion_limits=DeletionLimits(settings.mass_delete_min_works, settings.mass_delete_max_share),
+        affiliations=_affiliations(settings, http, consents),
     )
 
 

@@ -1,7 +1,7 @@
 """The sync worker's service: one job (one output, or a researcher's whole record) → plan → ORCID → links.
 
 Truth comes from Orbit, memory from work links, and — for a full sync or a conflict — the actual state
-from ORCID's `GET /works` (our items only). Every write comes from the planner's diff. Only what Orbit
+from ORCID's `GET /activities` (our items only). Every write comes from the planner's diff. Only what Orbit
 positively says it no longer wants is deleted: an answer that is missing, cut short or unreadable keeps
 the works as they are and is reported. After every job the consent's summary is rebuilt from the links,
 with a write that cannot undo a disconnect or a reconnect that happened meanwhile.
@@ -35,6 +35,7 @@ from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.affiliations import AffiliationSync, with_affiliations
 from orcid_sync.sync.apply import SOURCE_WORK_ID, PlanRunner, RunCounts, source_work_id
 from orcid_sync.sync.planner import (
     DeletionLimits,
@@ -99,6 +100,7 @@ class SyncService:
     max_contributors: int = 50
     deletion_limits: DeletionLimits = field(default_factory=DeletionLimits)
     clock: Callable[[], datetime] = _utcnow
+    affiliations: AffiliationSync | None = None
 
     def run(self, job: SyncJob) -> JobResult:
         """Run one job. Raises Transient (and OrbitUnavailable) so the job goes back to the queue."""
@@ -107,6 +109,9 @@ class SyncService:
             logger.info("sync job dropped: no active consent", extra={"person_id": job.person_id})
             return JobResult(job.person_id, skipped="no active consent")
         assert consent.orcid is not None  # an active consent always names its iD
+        prepared = self.affiliations.prepare(job, consent) if self.affiliations else None
+        if prepared is not None and prepared.skip:
+            return JobResult(job.person_id, skipped=prepared.skip)
         ciphertext = consent.access_token
         runner = PlanRunner(
             person_id=job.person_id,
@@ -120,6 +125,9 @@ class SyncService:
         try:
             if job.kind is JobKind.FULL:
                 self._full(job, consent, runner, report)
+                if self.affiliations is not None and prepared is not None:
+                    restore = job.reason == "restore"
+                    report.affiliations = self.affiliations.sync(prepared, consent, runner, restore)
             else:
                 assert job.publication_id is not None
                 self._one(job.publication_id, consent, runner, report)
@@ -318,6 +326,7 @@ class SyncService:
         report.deleted, report.failed = counts.deleted, counts.failed
         now = self.clock()
         summary = summarize(consent.sync, self.links.of_person(consent.person_id), consent.orcid, report, now)
+        summary = with_affiliations(summary, consent.sync, report.affiliations)
         if report.problem is RunProblem.REVOKED:
             written = self.consents.mark_revoked(
                 consent.person_id, consent.orcid, consent.access_token, now, summary

@@ -14,9 +14,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from orcid_sync.domain.links import LinkState, WorkLink
 from orcid_sync.store.consents import SyncSummary
+
+if TYPE_CHECKING:
+    from orcid_sync.sync.affiliations import AffiliationReport
 
 
 class RunProblem(StrEnum):
@@ -54,6 +58,7 @@ class RunReport:
     held_deletions: int = 0
     left_alone: int | None = None  # None: not counted (no read of the record)
     private: int | None = None
+    affiliations: AffiliationReport | None = None  # None: this job did not look at employment
 
 
 def summarize(

@@ -113,6 +113,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "{failed} fejlede",
     },
     "status.problem": {"en": "What needs attention", "da": "Hvad kræver opmærksomhed"},
+    "status.former_staff": {
+        "en": "Orbit shows that you left DTU on {since}; the end date is on ORCID and the sync is paused "
+        "until you work at DTU again.",
+        "da": "Orbit viser, at du stoppede på DTU den {since}; slutdatoen står på ORCID, og synkroniseringen "
+        "er sat på pause, indtil du igen arbejder på DTU.",
+    },
     "symbol.working": {"en": "Synchronizing", "da": "Synkroniserer"},
     "symbol.paused": {"en": "Paused", "da": "Sat på pause"},
     "symbol.needs_attention": {"en": "Needs attention", "da": "Kræver opmærksomhed"},

@@ -103,6 +103,13 @@ def status_page(
             )
             if consent.sync.problem:
                 rows.append((text("status.problem", lang), escape(consent.sync.problem)))
+        if consent.former_staff_since is not None:
+            rows.append(
+                (
+                    text("symbol.paused", lang),
+                    escape(text("status.former_staff", lang, since=consent.former_staff_since)),
+                )
+            )
         parts.append("<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>")
     actions = []
     if consent is None or symbol in (SymbolKind.NOT_CONNECTED, SymbolKind.PAUSED):
