@@ -472,3 +472,11 @@ def test_legacy_works_matching_nothing_are_left_alone_and_never_deleted() -> Non
 
     assert plan.is_empty
     assert plan.legacy_left_alone == (5, 6)
+
+
+def test_an_unchanged_work_is_compared_by_hash_value_not_identity() -> None:
+    stored = "".join(["h", "1"])  # equal to "h1", but another string object
+
+    assert plan_sync(
+        want("a", content_hash="h1"), {"a": link("a", put_code=7, content_hash=stored)}, None
+    ).is_empty
