@@ -48,6 +48,10 @@ class Settings(BaseModel):
     work_links_table: str | None = None
     # The table naming the one Orbit person each ORCID iD belongs to (the HTTP function's).
     orcid_claims_table: str | None = None
+    # Orbit's side of every output of a researcher, for the status page (the worker writes it).
+    output_states_table: str | None = None
+    # A researcher's Orbit profile page; {person} is their Orbit uuid (the status page links to it).
+    orbit_profile_url: str = "https://orbit.dtu.dk/en/persons/{person}"
     orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
     orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")

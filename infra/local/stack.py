@@ -127,7 +127,13 @@ class LocalStack:
         )
         # Parameters whose local values are the stand-ins' addresses, known only once they listen.
         params.update(
-            {"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": public_url, "OidcIssuer": self.oidc_url}
+            {
+                "OrbitBaseUrl": self.orbit_url,
+                "PublicBaseUrl": public_url,
+                "OidcIssuer": self.oidc_url,
+                # Orbit's profiles are the local console's pages here.
+                "OrbitProfileUrl": f"{public_url}/orbit/persons/{{person}}",
+            }
         )
         self._configure_functions(params)
         self.queues = QueueRunner(

@@ -20,6 +20,7 @@ from orcid_sync.orcid.errors import (
     NotOurItem,
     OrcidError,
     PutCodeGone,
+    RecordMerged,
     RecordUnavailable,
     TokenRevoked,
     Transient,
@@ -32,8 +33,9 @@ from orcid_sync.sync.planner import Action, ActionKind, DesiredWork, SyncPlan
 
 SOURCE_WORK_ID = "source-work-id"
 
-# These stop the whole run; every other OrcidError is about one work.
-_STOPPERS = (Transient, TokenRevoked, RecordUnavailable)
+# These stop the whole run; every other OrcidError is about one work. A merged record answers 301/9007
+# to any write: that is about the record, never a refusal of the work.
+_STOPPERS = (Transient, TokenRevoked, RecordUnavailable, RecordMerged)
 
 
 def source_work_id(summary: WorkSummary) -> str | None:

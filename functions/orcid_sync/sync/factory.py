@@ -11,8 +11,10 @@ from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutput
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
 from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.output_states import OutputStateStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.sync.outputs import OutputRecorder
 from orcid_sync.sync.planner import DeletionLimits
 from orcid_sync.sync.router import EventRouter
 from orcid_sync.sync.service import SyncService
@@ -40,6 +42,11 @@ def build_sync_service(settings: Settings, session: requests.Session | None = No
         orbit=_orbit(settings, http),
         max_contributors=settings.max_contributors,
         deletion_limits=DeletionLimits(settings.mass_delete_min_works, settings.mass_delete_max_share),
+        outputs=(
+            OutputRecorder(OutputStateStore(settings.output_states_table))
+            if settings.output_states_table
+            else None
+        ),
     )
 
 
