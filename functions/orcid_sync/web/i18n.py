@@ -186,6 +186,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de er dine.",
     },
     # --- the status page: the researcher's view of every output ------------------------------------
+    "status.orbit": {"en": "DTU Orbit", "da": "DTU Orbit"},
     "status.orbit_profile": {"en": "Your profile in DTU Orbit", "da": "Din profil i DTU Orbit"},
     "status.orcid_icon": {"en": "ORCID iD", "da": "ORCID iD"},
     "status.time": {"en": "{day} {month} {year} at {time}", "da": "{day}. {month} {year} kl. {time}"},
@@ -299,7 +300,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "outputs.next": {"en": "Next page of “{group}”", "da": "Næste side af “{group}”"},
     "outputs.previous": {"en": "Previous page of “{group}”", "da": "Forrige side af “{group}”"},
     "outputs.untitled": {"en": "Orbit output {uuid}", "da": "Orbit-resultat {uuid}"},
-    "outputs.open_orbit": {"en": "in DTU Orbit", "da": "i DTU Orbit"},
     "group.on_orcid": {"en": "On ORCID", "da": "På ORCID"},
     "group.waiting": {"en": "On the way to ORCID", "da": "På vej til ORCID"},
     "group.refused": {"en": "Refused by ORCID", "da": "Afvist af ORCID"},

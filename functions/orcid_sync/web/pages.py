@@ -174,7 +174,7 @@ def status_page(
         if extras.profile_url:
             rows.append(
                 (
-                    text("outputs.open_orbit", lang).capitalize(),
+                    text("status.orbit", lang),
                     f'<a href="{escape(extras.profile_url)}">'
                     f"{escape(text('status.orbit_profile', lang))}</a>",
                 )
