@@ -121,9 +121,7 @@ class Browser:
         if target is not None and f'name="target" value="{target}"' not in page.text:
             raise FlowError(f"the status page offers no {choice} button for {target}")
         data = {"csrf": match.group(1), "choice": choice, **({"target": target} if target else {})}
-        return self.session.post(
-            f"{self.stack.base_url}/orcid/choices", data=data, allow_redirects=False
-        )
+        return self.session.post(f"{self.stack.base_url}/orcid/choices", data=data, allow_redirects=False)
 
     def status_html(self, language: str = "en") -> requests.Response:
         return self.session.get(
