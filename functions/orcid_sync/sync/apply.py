@@ -179,6 +179,12 @@ class PlanRunner:
         """409/9021: ORCID already holds a work from us with the same self identifier."""
         self.our_works()
         assert self._ours is not None
+        if conflict.put_code is not None and conflict.put_code not in self._ours:
+            # Read before this run's own writes (a bulk call can conflict with a work it just made):
+            # read the record again, once per conflict, rather than call ORCID's answer a refusal.
+            self._ours = None
+            self.our_works()
+            assert self._ours is not None
         summary = self._ours.get(conflict.put_code or -1)
         if summary is None:
             self._reject(pid, wanted, None, conflict)
