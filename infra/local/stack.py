@@ -313,6 +313,8 @@ def reset_function_caches() -> None:
     for module, factory in (
         ("orcid_sync.handlers.http", "service"),
         ("orcid_sync.handlers.http", "sign_in_service"),
+        ("orcid_sync.handlers.http", "choice_service"),
+        ("orcid_sync.handlers.http", "outputs_reader"),
         ("orcid_sync.handlers.sync_worker", "service"),
         ("orcid_sync.handlers.event_router", "router"),
     ):
