@@ -45,9 +45,22 @@ browser:
 	  || { echo "chromium could not be installed (Debian package 'chromium')" >&2; exit 1; }
 	@chromium --headless=new --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 \
 	  || { echo "chromium is installed but does not start headless" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(AXE)
+
+# axe-core (the accessibility checker the browser test injects), from the npm registry by `npm pack`
+# (which checks the registry's integrity hash), unpacked into the gitignored .browser/.
+AXE_VERSION := 4.10.3
+AXE := .browser/axe-core-$(AXE_VERSION)/axe.min.js
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch axe-core (Debian package 'npm')" >&2; exit 1; }
+	@mkdir -p .browser/tmp && cd .browser/tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE \
+	  && mkdir -p ../axe-core-$(AXE_VERSION) && mv package/axe.min.js package/LICENSE ../axe-core-$(AXE_VERSION)/ \
+	  && cd .. && rm -rf tmp
 
 clean:
-	rm -rf $(VENV) $(MUTATION_VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) $(MUTATION_VENV) .pytest_cache .mypy_cache .ruff_cache test-output .browser
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

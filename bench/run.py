@@ -6,7 +6,8 @@
 
 Benchmarks: calls (ORCID calls per researcher), throughput (500 researchers' first sync against ORCID's
 limit), overhead (our CPU time per work and per event), cold_start (handler imports), fan_out (the
-nightly fan-out to 50,000 consents). Runs per figure: 3, or 5 for the quick ones, unless --runs.
+nightly fan-out to 50,000 consents), status_page (a researcher with 2,000 outputs). Runs per figure: 3,
+or 5 for the quick ones, unless --runs.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import calls, coldstart, fanout, overhead, throughput
+from bench import calls, coldstart, fanout, overhead, status_page, throughput
 from bench.common import BENCH_DIR, Section, machine
 from bench.report import markdown
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "RESULTS.md"
-ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out")
-DEFAULT_RUNS = {"calls": 3, "throughput": 3, "overhead": 5, "cold_start": 5, "fan_out": 3}
+ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out", "status_page")
+DEFAULT_RUNS = {"calls": 3, "throughput": 3, "overhead": 5, "cold_start": 5, "fan_out": 3, "status_page": 5}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -47,6 +48,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ceiling-speedup", type=float, default=8.0, help="pacing ceiling: speedup (8)")
     parser.add_argument(
         "--consents", type=int, default=fanout.ACTIVE, help="fan-out: active consents (50000)"
+    )
+    parser.add_argument(
+        "--page-outputs", type=int, default=status_page.OUTPUTS, help="status page: outputs (2000)"
     )
     parser.add_argument(
         "--out", type=Path, default=BENCH_DIR, help="folder for results.json and RESULTS.md (bench/)"
@@ -70,6 +74,7 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
         "overhead": lambda runs: overhead.run(runs),
         "cold_start": lambda runs: coldstart.run(runs),
         "fan_out": lambda runs: fanout.run(runs, active=args.consents),
+        "status_page": lambda runs: status_page.run(runs, args.page_outputs),
     }
 
 

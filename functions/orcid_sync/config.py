@@ -55,6 +55,10 @@ class Settings(BaseModel):
     orcid_claims_table: str | None = None
     # Days a disconnected or declined consent is kept before DynamoDB's TTL deletes it.
     consent_retention_days: int = Field(default=365, ge=1)
+    # Orbit's side of every output of a researcher, for the status page (the worker writes it).
+    output_states_table: str | None = None
+    # A researcher's Orbit profile page; {person} is their Orbit uuid (the status page links to it).
+    orbit_profile_url: str = "https://orbit.dtu.dk/en/persons/{person}"
     orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
     sync_jobs_dlq_url: str | None = None

@@ -111,6 +111,18 @@ class Browser:
             f"{self.stack.base_url}{action}", data={"csrf": match.group(1)}, allow_redirects=False
         )
 
+    def choose(self, choice: str, target: str | None = None) -> requests.Response:
+        """Press a choice's button on the status page (pause, resume, leave out, take back)."""
+        page = self.status_html()
+        match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        wanted = f'name="choice" value="{choice}"'
+        if match is None or wanted not in page.text:
+            raise FlowError(f"the status page offers no {choice} button")
+        if target is not None and f'name="target" value="{target}"' not in page.text:
+            raise FlowError(f"the status page offers no {choice} button for {target}")
+        data = {"csrf": match.group(1), "choice": choice, **({"target": target} if target else {})}
+        return self.session.post(f"{self.stack.base_url}/orcid/choices", data=data, allow_redirects=False)
+
     def status_html(self, language: str = "en") -> requests.Response:
         return self.session.get(
             f"{self.stack.base_url}/orcid/status",

@@ -127,7 +127,13 @@ class LocalStack:
         )
         # Parameters whose local values are the stand-ins' addresses, known only once they listen.
         params.update(
-            {"OrbitBaseUrl": self.orbit_url, "PublicBaseUrl": public_url, "OidcIssuer": self.oidc_url}
+            {
+                "OrbitBaseUrl": self.orbit_url,
+                "PublicBaseUrl": public_url,
+                "OidcIssuer": self.oidc_url,
+                # Orbit's profiles are the local console's pages here.
+                "OrbitProfileUrl": f"{public_url}/orbit/persons/{{person}}",
+            }
         )
         self._configure_functions(params)
         self.queues = QueueRunner(
@@ -326,6 +332,8 @@ def reset_function_caches() -> None:
     for module, factory in (
         ("orcid_sync.handlers.http", "service"),
         ("orcid_sync.handlers.http", "sign_in_service"),
+        ("orcid_sync.handlers.http", "choice_service"),
+        ("orcid_sync.handlers.http", "outputs_reader"),
         ("orcid_sync.handlers.sync_worker", "service"),
         ("orcid_sync.handlers.event_router", "router"),
     ):

@@ -8,6 +8,7 @@ import requests
 from aws_lambda_powertools.utilities import parameters
 
 from orcid_sync.config import Settings
+from orcid_sync.consent.choices import ChoiceService, OutputsReader
 from orcid_sync.consent.service import ConsentService
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
 from orcid_sync.orbit.http import OrbitHttp
@@ -15,7 +16,9 @@ from orcid_sync.orbit.persons import OrbitPersons
 from orcid_sync.orcid.oauth import OrcidOAuthClient
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.store.oauth_states import OAuthStateStore
+from orcid_sync.store.output_states import OutputStateStore
 from orcid_sync.store.token_cipher import TokenCipher
+from orcid_sync.store.work_links import WorkLinkStore
 
 # Secrets are cached for five minutes per execution environment, so a rotation takes effect soon.
 SECRET_MAX_AGE_SECONDS = 300
@@ -65,3 +68,15 @@ def build_consent_service(settings: Settings, session: requests.Session | None =
         state_ttl=timedelta(seconds=settings.state_ttl_seconds),
         retention=timedelta(days=settings.consent_retention_days),
     )
+
+
+def build_choice_service(settings: Settings, service: ConsentService) -> ChoiceService:
+    return ChoiceService(consents=service.consents, jobs=service.jobs, clock=service.clock)
+
+
+def build_outputs_reader(settings: Settings) -> OutputsReader | None:
+    """None when the function is not given both tables (the page then lists no outputs)."""
+    if not settings.work_links_table or not settings.output_states_table:
+        return None
+    links = WorkLinkStore(settings.work_links_table)
+    return OutputsReader(links, OutputStateStore(settings.output_states_table))

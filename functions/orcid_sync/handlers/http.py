@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orcid_sync.auth.factory import build_sign_in_service
 from orcid_sync.auth.service import SignInFailed, SignInProblem, SignInService, safe_return_path
 from orcid_sync.config import get_settings
-from orcid_sync.consent.factory import build_consent_service
+from orcid_sync.consent.choices import ChoiceRefused, ChoiceService, OutputsReader, parse_action
+from orcid_sync.consent.factory import build_choice_service, build_consent_service, build_outputs_reader
 from orcid_sync.consent.service import (
     ConsentService,
     InsufficientScope,
@@ -46,7 +47,8 @@ from orcid_sync.orcid.oauth import (
     UnexpectedAnswer,
 )
 from orcid_sync.web.i18n import Lang, choose_language, text
-from orcid_sync.web.pages import PAGE_HEADERS, Link, page, status_page
+from orcid_sync.web.outputs import Group, outputs_view
+from orcid_sync.web.pages import PAGE_HEADERS, Link, StatusExtras, page, status_page
 
 BROWSER_COOKIE = "orcid_oauth_browser"
 CSRF_COOKIE = "orcid_csrf"
@@ -56,6 +58,7 @@ SESSION_COOKIE = "orcid_session"
 SIGN_IN_COOKIE = "orcid_sign_in"
 CONNECT_PATH = "/orcid/connect"
 STATUS_PATH = "/orcid/status"
+CHOICES_PATH = "/orcid/choices"
 SIGN_IN_PATH = "/auth/sign-in"
 SIGN_OUT_PATH = "/auth/sign-out"
 
@@ -65,6 +68,16 @@ app = APIGatewayHttpResolver()
 @cache
 def service() -> ConsentService:
     return build_consent_service(get_settings())
+
+
+@cache
+def choice_service() -> ChoiceService:
+    return build_choice_service(get_settings(), service())
+
+
+@cache
+def outputs_reader() -> OutputsReader | None:
+    return build_outputs_reader(get_settings())
 
 
 @cache
@@ -301,9 +314,74 @@ def status() -> Response[Any]:
             headers={"Cache-Control": "no-store"},
         )
     csrf = _cookie_value(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    site = get_settings().orcid_oauth_base  # the public record lives on the same host as OAuth
-    body = status_page(view, _lang(), csrf, CONNECT_PATH, CONNECT_PATH + "?register=1", site)
+    settings = get_settings()
+    site = settings.orcid_oauth_base  # the public record lives on the same host as OAuth
+    extras = _status_extras(view)
+    body = status_page(view, _lang(), csrf, CONNECT_PATH, CONNECT_PATH + "?register=1", site, extras=extras)
     return _html(HTTPStatus.OK, body, [_cookie(CSRF_COOKIE, csrf, "/", 3600, SameSite.STRICT_MODE)])
+
+
+def _page_numbers() -> dict[Group, int]:
+    """`page_<group>=N` for each group paged past its first page; anything malformed is page 1."""
+    query = app.current_event.query_string_parameters or {}
+    pages: dict[Group, int] = {}
+    for group in Group:
+        value = query.get(f"page_{group.value}", "")
+        if value.isdigit() and 1 < int(value) < 10_000:
+            pages[group] = int(value)
+    return pages
+
+
+def _status_extras(view: StatusView) -> StatusExtras:
+    consent = view.consent
+    settings = get_settings()
+    if consent is None:
+        return StatusExtras()
+    reader = outputs_reader()
+    outputs = None
+    if reader is not None and consent.orcid:
+        links, states = reader.of(consent.person_id)
+        outputs = outputs_view(consent, links, states)
+    return StatusExtras(
+        outputs=outputs,
+        pages=_page_numbers(),
+        profile_url=settings.orbit_profile_url.replace("{person}", consent.person_id),
+        choices_action=CHOICES_PATH,
+        status_path=STATUS_PATH,
+        excluded_outputs=consent.choices.excluded_outputs,
+    )
+
+
+@app.post(CHOICES_PATH)
+def choose() -> Response[Any]:
+    """The researcher's choice (pause, resume, leave out, take back); back to the status page."""
+    _check_same_origin()
+    form = parse_qs(app.current_event.decoded_body or "", max_num_fields=10)
+    action = parse_action(next(iter(form.get("choice", [])), None))
+    target = next(iter(form.get("target", [])), None)
+    consent = choice_service().choose(_signed_in_person(), action, target)
+    if _wants_json():
+        return Response(200, "application/json", {"choices": consent.choices.model_dump(mode="json")})
+    where = STATUS_PATH + ("#outputs" if target else "")
+    return Response(
+        status_code=HTTPStatus.SEE_OTHER.value,
+        headers={"Location": where, "Cache-Control": "no-store", "Referrer-Policy": "same-origin"},
+    )
+
+
+@app.exception_handler(ChoiceRefused)  # type: ignore[untyped-decorator]
+def _choice_refused(exc: ChoiceRefused) -> Response[Any]:
+    logger.info("choice refused", extra={"problem": exc.problem})
+    if _wants_json():
+        return Response(400, "application/json", {"error": str(exc), "problem": exc.problem})
+    lang = _lang()
+    body = page(
+        lang,
+        text("choice.heading", lang),
+        [text(f"choice.{exc.problem}", lang)],
+        [Link(text("action.status", lang), STATUS_PATH)],
+    )
+    return _html(HTTPStatus.BAD_REQUEST, body)
 
 
 def _check_same_origin() -> None:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from orcid_sync.store.items import TableStore, from_item, to_item
 
@@ -68,6 +68,9 @@ class SyncSummary(BaseModel):
     # What stopped or limited the last run, by code (see sync.summary.RunProblem), and its words.
     run_problem: str | None = None
     run_problem_text: str | None = None
+    # What the page needs to say it in the researcher's language, by name: `orcid` (merged into),
+    # `reason` (locked, deactivated, ...), `count` (deletions held), `message` (ORCID's or Orbit's words).
+    run_problem_args: dict[str, str] = Field(default_factory=dict)
     # Per Orbit output: what keeps it off ORCID (refused, duplicate, not buildable, not readable).
     problems: dict[str, str] = Field(default_factory=dict)
     # Outputs whose work could not be built or whose Orbit record could not be read (a subset of problems).
@@ -79,6 +82,32 @@ class SyncSummary(BaseModel):
     # per association what keeps it off (not readable in Orbit, refused, removed by the researcher).
     employments: int = 0
     employment_problems: dict[str, str] = Field(default_factory=dict)
+
+
+# The most outputs a researcher can leave out one by one (kinds of output cover whole groups); keeps
+# the consent item far below DynamoDB's 400 KB.
+MAX_EXCLUDED_OUTPUTS = 2000
+
+
+class SyncChoices(BaseModel):
+    """What the researcher chose: honoured by every job. Written only by the HTTP side, guarded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    paused: bool = False  # nothing is written to ORCID while paused
+    # Orbit outputs (uuids, lower case) the researcher wants off ORCID, until they take them back.
+    excluded_outputs: frozenset[str] = frozenset()
+    # Kinds of output (ORCID work types, e.g. newspaper-article) the researcher wants off ORCID.
+    excluded_kinds: frozenset[str] = frozenset()
+
+    @field_serializer("excluded_outputs", "excluded_kinds")
+    def _sorted(self, values: frozenset[str]) -> list[str]:
+        return sorted(values)
+
+    def leaves_out(self, publication_id: str, kind: str | None) -> bool:
+        return publication_id.lower() in self.excluded_outputs or (
+            kind is not None and kind in self.excluded_kinds
+        )
 
 
 class Consent(BaseModel):
@@ -96,6 +125,7 @@ class Consent(BaseModel):
     granted_at: datetime | None = None
     changed_at: datetime
     sync: SyncSummary | None = None
+    choices: SyncChoices = Field(default_factory=SyncChoices)
     history: tuple[ConsentEvent, ...] = ()
     # The researcher's choice: write DTU employment (and the Orbit profile link) on their record.
     sync_affiliations: bool = True

@@ -21,6 +21,7 @@ from orcid_sync.orcid.errors import (
     NotOurItem,
     OrcidError,
     PutCodeGone,
+    RecordMerged,
     RecordUnavailable,
     TokenRevoked,
     Transient,
@@ -33,8 +34,9 @@ from orcid_sync.sync.planner import Action, ActionKind, DesiredWork, SyncPlan
 
 SOURCE_WORK_ID = "source-work-id"
 
-# These stop the whole run; every other OrcidError is about one work.
-_STOPPERS = (Transient, TokenRevoked, RecordUnavailable)
+# These stop the whole run; every other OrcidError is about one work. A merged record answers 301/9007
+# to any write: that is about the record, never a refusal of the work.
+_STOPPERS = (Transient, TokenRevoked, RecordUnavailable, RecordMerged)
 
 
 def source_work_id(summary: WorkSummary) -> str | None:
@@ -185,6 +187,12 @@ class PlanRunner:
         """409/9021: ORCID already holds a work from us with the same self identifier."""
         self.our_works()
         assert self._ours is not None
+        if conflict.put_code is not None and conflict.put_code not in self._ours:
+            # Read before this run's own writes (a bulk call can conflict with a work it just made):
+            # read the record again, once per conflict, rather than call ORCID's answer a refusal.
+            self._ours = None
+            self.our_works()
+            assert self._ours is not None
         summary = self._ours.get(conflict.put_code or -1)
         if summary is None:
             self._reject(pid, wanted, None, conflict)

@@ -13,10 +13,12 @@ from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
 from orcid_sync.store.affiliation_links import AffiliationLinkStore
 from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.output_states import OutputStateStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.affiliations import AffiliationSync
 from orcid_sync.sync.employment_mapping import DTU
+from orcid_sync.sync.outputs import OutputRecorder
 from orcid_sync.sync.planner import DeletionLimits
 from orcid_sync.sync.router import EventRouter
 from orcid_sync.sync.service import SyncService
@@ -59,6 +61,11 @@ def build_sync_service(settings: Settings, session: requests.Session | None = No
         max_contributors=settings.max_contributors,
         deletion_limits=DeletionLimits(settings.mass_delete_min_works, settings.mass_delete_max_share),
         affiliations=_affiliations(settings, http, consents),
+        outputs=(
+            OutputRecorder(OutputStateStore(settings.output_states_table))
+            if settings.output_states_table
+            else None
+        ),
     )
 
 

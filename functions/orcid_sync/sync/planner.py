@@ -285,14 +285,18 @@ class DeletionLimits:
     max_share: float = 0.25
 
 
-def hold_mass_deletion(plan: SyncPlan, ours_on_record: int, limits: DeletionLimits) -> SyncPlan:
+def hold_mass_deletion(
+    plan: SyncPlan, ours_on_record: int, limits: DeletionLimits, *, exempt: Collection[str] = ()
+) -> SyncPlan:
     """Hold back every deletion when a plan would delete more than both limits allow.
 
     A plan that deletes more than `limits.min_works` works *and* more than `limits.max_share` of the
-    works of ours on the record deletes nothing; the rest of the plan goes ahead.
+    works of ours on the record deletes nothing; the rest of the plan goes ahead. Deletions of the
+    outputs in `exempt` (the researcher asked for them) neither count nor are held.
     """
-    deletes = plan.of_kind(ActionKind.DELETE)
+    asked = set(exempt)
+    deletes = [a for a in plan.of_kind(ActionKind.DELETE) if a.publication_id not in asked]
     if len(deletes) <= limits.min_works or len(deletes) <= limits.max_share * ours_on_record:
         return plan
-    kept = tuple(action for action in plan.actions if action.kind is not ActionKind.DELETE)
+    kept = tuple(action for action in plan.actions if action not in deletes)
     return SyncPlan(kept, held=tuple(deletes))

@@ -20,7 +20,7 @@ from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import MalformedResearchOutput
-from orcid_sync.orbit.research_outputs import OrbitResearchOutputs, PersonOutputsUnknown
+from orcid_sync.orbit.research_outputs import OrbitResearchOutputs, PersonOutputs, PersonOutputsUnknown
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.errors import (
     OrcidError,
@@ -37,6 +37,8 @@ from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.affiliations import AffiliationSync, with_affiliations
 from orcid_sync.sync.apply import SOURCE_WORK_ID, PlanRunner, RunCounts, source_work_id
+from orcid_sync.sync.choices import left_out, unwanted_by_choice, why_not_run
+from orcid_sync.sync.outputs import OutputProblem, OutputRecorder
 from orcid_sync.sync.planner import (
     DeletionLimits,
     DesiredWork,
@@ -67,6 +69,9 @@ class DesiredState:
     desired: dict[str, DesiredWork]
     works: dict[str, Work]
     unbuildable: dict[str, str]  # publication → why its work could not be built
+    # The researcher left these out (by output or by kind): not desired, whatever Orbit says.
+    left_out: frozenset[str] = frozenset()
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # for output_states, by code
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class FullPlan:
     state: DesiredState
     actual: dict[int, OrcidItem]
     titles: dict[str, str]  # Orbit output → its title, for people reading the plan
+    listed: PersonOutputs | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class SyncService:
     deletion_limits: DeletionLimits = field(default_factory=DeletionLimits)
     clock: Callable[[], datetime] = _utcnow
     affiliations: AffiliationSync | None = None
+    # Keeps the status page's per-output list (output_states) in step; None: not kept (some tests).
+    outputs: OutputRecorder | None = None
 
     def run(self, job: SyncJob) -> JobResult:
         """Run one job. Raises Transient (and OrbitUnavailable) so the job goes back to the queue."""
@@ -109,18 +117,14 @@ class SyncService:
             logger.info("sync job dropped: no active consent", extra={"person_id": job.person_id})
             return JobResult(job.person_id, skipped="no active consent")
         assert consent.orcid is not None  # an active consent always names its iD
+        skip = why_not_run(consent, job)
+        if skip is not None:  # the researcher paused, or the record takes no jobs: nothing is written
+            logger.info("sync job skipped", extra={"person_id": job.person_id, "why": skip})
+            return JobResult(job.person_id, skipped=skip)
         prepared = self.affiliations.prepare(job, consent) if self.affiliations else None
-        if prepared is not None and prepared.skip:
+        if prepared is not None and prepared.skip:  # former staff: paused after the last end date
             return JobResult(job.person_id, skipped=prepared.skip)
-        ciphertext = consent.access_token
-        runner = PlanRunner(
-            person_id=job.person_id,
-            orcid_id=consent.orcid,
-            token_source=lambda: self.cipher.decrypt(job.person_id, ciphertext),
-            client=self.orcid,
-            links=self.links,
-            clock=self.clock,
-        )
+        runner = self._runner(consent)
         report = RunReport(full=job.kind is JobKind.FULL)
         try:
             if job.kind is JobKind.FULL:
@@ -135,7 +139,12 @@ class SyncService:
             raise
         except OrbitUnavailable as exc:
             if report.full:  # the list could not be read: say so now, try again later
-                self._stop(report, RunProblem.ORBIT_LIST_UNKNOWN, f"Orbit could not list your outputs: {exc}")
+                self._stop(
+                    report,
+                    RunProblem.ORBIT_LIST_UNKNOWN,
+                    f"Orbit could not list your outputs: {exc}",
+                    message=str(exc),
+                )
                 self._record(consent, runner, report)
             raise
         except OrcidError as exc:
@@ -143,6 +152,20 @@ class SyncService:
         self._record(consent, runner, report)
         return JobResult(
             job.person_id, runner.counts, problem=report.problem.value if report.problem else None
+        )
+
+    def _runner(self, consent: Consent) -> PlanRunner:
+        """A runner for this consent's record; the token is decrypted only if the run calls ORCID."""
+        assert consent.orcid is not None
+        assert consent.access_token is not None
+        person_id, ciphertext = consent.person_id, consent.access_token
+        return PlanRunner(
+            person_id=person_id,
+            orcid_id=consent.orcid,
+            token_source=lambda: self.cipher.decrypt(person_id, ciphertext),
+            client=self.orcid,
+            links=self.links,
+            clock=self.clock,
         )
 
     # --- the two kinds of job ----------------------------------------------------------------------
@@ -156,22 +179,32 @@ class SyncService:
             logger.warning(
                 "unreadable research output kept as it is", extra={"publication_id": publication_id}
             )
+            if self.outputs is not None:
+                problem = {publication_id: (OutputProblem.UNREADABLE, str(exc))}
+                self.outputs.one(consent.person_id, publication_id, None, problem)
             return
         state = self._desired(consent, [publication] if publication else [])
         link = self.links.get(consent.person_id, publication_id)
+        links = {publication_id: link} if link else {}
         decided = set(state.desired) | set(state.unbuildable)
+        if publication_id in state.left_out or publication_id in consent.choices.excluded_outputs:
+            unwanted = unwanted_by_choice(consent, [publication_id], links)  # the researcher's word
+        else:
+            # Orbit answered: the output is gone (404), not eligible, or no longer theirs.
+            unwanted = set() if publication_id in decided else {publication_id}
         plan = plan_sync(
             state.desired,
-            {publication_id: link} if link else {},
+            links,
             None,
             orcid=consent.orcid,
-            # Orbit answered: the output is gone (404), not eligible, or no longer theirs.
-            unwanted=[] if publication_id in decided else [publication_id],
+            unwanted=unwanted,
             scope=[publication_id],
             keep=list(state.unbuildable),
         )
         runner.run(plan, state.desired, state.works)
         report.unsendable.update(state.unbuildable)
+        if self.outputs is not None:
+            self.outputs.one(consent.person_id, publication_id, publication, state.problems)
 
     def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
         planned = self._plan_full(job, consent, runner, report)
@@ -179,17 +212,25 @@ class SyncService:
             return
         runner.run(planned.plan, planned.state.desired, planned.state.works)
         report.left_alone = self._left_alone(consent, planned.actual, runner)
+        if self.outputs is not None and planned.listed is not None:
+            problems: dict[str, tuple[str, str]] = dict(planned.state.problems)
+            for pid, put_codes in planned.plan.ambiguous.items():
+                problems[pid] = (OutputProblem.AMBIGUOUS, ", ".join(str(code) for code in put_codes))
+            self.outputs.full(
+                consent.person_id,
+                planned.listed.publications,
+                planned.listed.unreadable,
+                problems,
+                complete=planned.listed.incomplete is None,
+            )
 
     def _plan_full(
         self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport
     ) -> FullPlan | None:
         """Read Orbit, the links and the record, and plan; None when Orbit could not list the outputs."""
         assert consent.orcid is not None
-        try:
-            listed = self.orbit.of_person(consent.person_id)
-        except PersonOutputsUnknown as exc:
-            self._stop(report, RunProblem.ORBIT_LIST_UNKNOWN, f"Orbit could not list your outputs: {exc}")
-            logger.warning("person's outputs unknown; works kept", extra={"person_id": consent.person_id})
+        listed = self._listed(consent.person_id, report)
+        if listed is None:
             return None
         state = self._desired(consent, listed.publications)
         unknown = set(listed.unreadable) | set(state.unbuildable)
@@ -198,30 +239,58 @@ class SyncService:
         actual = {summary.put_code: _item(summary) for summary in ours}
         report.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
         mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
+        # The researcher's word is positive: what they left out is unwanted even when Orbit's list is
+        # not whole, and deleting it is not a mass deletion to hold back.
+        chosen = unwanted_by_choice(consent, state.left_out, remembered)
+        unknown -= chosen
+        left = state.left_out | consent.choices.excluded_outputs
+        orbit_unwanted = mine - set(state.desired) - unknown - left
         if listed.incomplete:
             self._stop(
-                report, RunProblem.ORBIT_LIST_INCOMPLETE, f"Orbit's list of your outputs: {listed.incomplete}"
+                report,
+                RunProblem.ORBIT_LIST_INCOMPLETE,
+                f"Orbit's list of your outputs: {listed.incomplete}",
+                message=listed.incomplete,
             )
         plan = plan_sync(
             state.desired,
             remembered,
             actual,
             orcid=consent.orcid,
-            unwanted=set() if listed.incomplete else mine - set(state.desired) - unknown,
+            unwanted=chosen | (set() if listed.incomplete else orbit_unwanted),
             keep=unknown,
             restore=job.reason == "restore",
         )
         if not job.allow_mass_delete:
-            plan = self._guarded(plan, len(actual), consent.person_id, report)
-        report.unsendable.update(listed.unreadable)
+            plan = self._guarded(plan, len(actual), consent.person_id, report, exempt=chosen)
+        report.unsendable.update({pid: why for pid, why in listed.unreadable.items() if pid not in chosen})
         report.unsendable.update(state.unbuildable)
         report.unsendable.update(_ambiguous(plan))
         titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
-        return FullPlan(plan, state, actual, titles)
+        return FullPlan(plan, state, actual, titles, listed)
 
-    def _guarded(self, plan: SyncPlan, ours: int, person_id: str, report: RunReport) -> SyncPlan:
-        """The plan with every deletion held back if it deletes too many; reported when it does."""
-        plan = hold_mass_deletion(plan, ours, self.deletion_limits)
+    def _listed(self, person_id: str, report: RunReport) -> PersonOutputs | None:
+        """The person's outputs from Orbit; None (and the problem reported) when Orbit cannot list them."""
+        try:
+            return self.orbit.of_person(person_id)
+        except PersonOutputsUnknown as exc:
+            self._stop(
+                report,
+                RunProblem.ORBIT_LIST_UNKNOWN,
+                f"Orbit could not list your outputs: {exc}",
+                message=str(exc),
+            )
+            logger.warning("person's outputs unknown; works kept", extra={"person_id": person_id})
+            return None
+
+    def _guarded(
+        self, plan: SyncPlan, ours: int, person_id: str, report: RunReport, exempt: set[str]
+    ) -> SyncPlan:
+        """The plan with every deletion held back if it deletes too many; reported when it does.
+
+        Deletions the researcher asked for (`exempt`: outputs they left out) are never held back.
+        """
+        plan = hold_mass_deletion(plan, ours, self.deletion_limits, exempt=exempt)
         if plan.held:
             report.held_deletions = len(plan.held)
             self._stop(
@@ -229,6 +298,7 @@ class SyncService:
                 RunProblem.MASS_DELETION_HELD,
                 f"this run would have deleted {len(plan.held)} of your works from ORCID at once; "
                 "nothing was deleted, and the Orbit team has been asked to check",
+                count=str(len(plan.held)),
             )
             logger.warning("mass deletion held back", extra={"person_id": person_id, "held": len(plan.held)})
         return plan
@@ -239,15 +309,7 @@ class SyncService:
         if consent is None or consent.status is not ConsentStatus.ACTIVE or consent.access_token is None:
             raise NoActiveConsent(f"{person_id} has no active consent")
         assert consent.orcid is not None
-        ciphertext = consent.access_token
-        runner = PlanRunner(
-            person_id=person_id,
-            orcid_id=consent.orcid,
-            token_source=lambda: self.cipher.decrypt(person_id, ciphertext),
-            client=self.orcid,
-            links=self.links,
-            clock=self.clock,
-        )
+        runner = self._runner(consent)
         report = RunReport(full=True)
         job = resync_job(person_id, self.clock(), restore)
         planned = self._plan_full(job, consent, runner, report)
@@ -267,8 +329,12 @@ class SyncService:
         desired: dict[str, DesiredWork] = {}
         works: dict[str, Work] = {}
         unbuildable: dict[str, str] = {}
+        problems: dict[str, tuple[str, str]] = {}
+        left = left_out(consent, publications)
         for publication in publications:
             pid = publication.uuid.lower()
+            if pid in left:
+                continue
             if not check_eligibility(publication).eligible or not _is_author(publication, consent.person_id):
                 continue
             try:
@@ -280,6 +346,7 @@ class SyncService:
                 )
             except WorkNotSendable as exc:
                 unbuildable[pid] = f"its work could not be built: {exc.reason}"
+                problems[pid] = (OutputProblem.UNBUILDABLE, exc.reason)
                 continue
             works[pid] = build.work
             desired[pid] = DesiredWork(
@@ -290,13 +357,14 @@ class SyncService:
                 ),
                 pure_put_code=publication.put_code_on(consent.orcid) if consent.orcid else None,
             )
-        return DesiredState(desired, works, unbuildable)
+        return DesiredState(desired, works, unbuildable, frozenset(left), problems)
 
     # --- outcomes ------------------------------------------------------------------------------------
     @staticmethod
-    def _stop(report: RunReport, problem: RunProblem, text: str) -> None:
+    def _stop(report: RunReport, problem: RunProblem, text: str, **args: str) -> None:
         report.problem = problem
         report.problem_text = text
+        report.problem_args = args
 
     def _stopped_by_orcid(self, job: SyncJob, runner: PlanRunner, report: RunReport, exc: OrcidError) -> None:
         extra = {"person_id": job.person_id, "code": exc.error_code}
@@ -306,15 +374,19 @@ class SyncService:
             )
             logger.info("consent revoked at ORCID; researcher's jobs stop", extra=extra)
         elif isinstance(exc, RecordUnavailable):
-            self._stop(report, RunProblem.RECORD_UNAVAILABLE, f"your ORCID record is {exc.reason}")
+            self._stop(
+                report, RunProblem.RECORD_UNAVAILABLE, f"your ORCID record is {exc.reason}", reason=exc.reason
+            )
             logger.warning("ORCID record takes no writes", extra={**extra, "why": exc.reason})
         elif isinstance(exc, RecordMerged):
-            self._stop(report, RunProblem.RECORD_MERGED, exc.message)
+            merged = {"orcid": exc.new_orcid} if exc.new_orcid else {}
+            self._stop(report, RunProblem.RECORD_MERGED, exc.message, message=exc.message, **merged)
             logger.warning("ORCID record merged", extra=extra)
         else:
             # A refusal that no retry can fix (a bug on our side, a token without the right scope):
             # report it on the status page and in the logs instead of retrying into the dead-letter queue.
-            self._stop(report, RunProblem.ORCID_REFUSED, f"ORCID refused the sync: {exc.message}")
+            refused = f"ORCID refused the sync: {exc.message}"
+            self._stop(report, RunProblem.ORCID_REFUSED, refused, message=exc.message)
             logger.error("ORCID refused the sync", extra=extra)
 
     def _record(self, consent: Consent, runner: PlanRunner, report: RunReport) -> None:

@@ -52,6 +52,7 @@ class RunReport:
     failed: int = 0
     problem: RunProblem | None = None
     problem_text: str | None = None
+    problem_args: dict[str, str] = field(default_factory=dict)  # see SyncSummary.run_problem_args
     # Outputs this job looked at (an event job: one) and, of those, the ones it could not send.
     looked_at: Collection[str] = ()
     unsendable: dict[str, str] = field(default_factory=dict)
@@ -79,7 +80,7 @@ def summarize(
         unsendable.update(report.unsendable)
     problems = {link.publication_id: _link_problem(link) for link in mine if _link_problem(link)}
     problems.update(unsendable)
-    run_problem, run_text = _run_problem(previous, report)
+    run_problem, run_text, run_args = _run_problem(previous, report)
     return SyncSummary(
         last_run_at=now,
         on_orcid=sum(1 for link in mine if link.state is LinkState.SYNCED and link.put_code is not None),
@@ -90,6 +91,7 @@ def summarize(
         problem=_headline(run_text, problems, _carry(previous, report.private, "private")),
         run_problem=run_problem,
         run_problem_text=run_text,
+        run_problem_args=run_args,
         problems=problems,
         unsendable=unsendable,
         held_deletions=report.held_deletions if report.full else _carry(previous, None, "held_deletions"),
@@ -106,14 +108,16 @@ def _link_problem(link: WorkLink) -> str:
     return ""
 
 
-def _run_problem(previous: SyncSummary | None, report: RunReport) -> tuple[str | None, str | None]:
+def _run_problem(
+    previous: SyncSummary | None, report: RunReport
+) -> tuple[str | None, str | None, dict[str, str]]:
     if report.problem is not None:
-        return report.problem.value, report.problem_text
+        return report.problem.value, report.problem_text, dict(report.problem_args)
     if report.full or previous is None or previous.run_problem is None:
-        return None, None
+        return None, None, {}
     if previous.run_problem in FULL_SYNC_ONLY:
-        return previous.run_problem, previous.run_problem_text
-    return None, None
+        return previous.run_problem, previous.run_problem_text, dict(previous.run_problem_args)
+    return None, None, {}
 
 
 def _carry(previous: SyncSummary | None, value: int | None, name: str) -> int:
