@@ -480,3 +480,33 @@ def test_an_unchanged_work_is_compared_by_hash_value_not_identity() -> None:
     assert plan_sync(
         want("a", content_hash="h1"), {"a": link("a", put_code=7, content_hash=stored)}, None
     ).is_empty
+
+
+def test_a_work_is_proven_ours_by_source_id_value_not_identity() -> None:
+    on_orcid = {7: OrcidItem(7, "".join(["p", "1"]))}  # equal to "p1", but another string object
+
+    plan = plan_sync({}, {"p1": link("p1", put_code=7)}, on_orcid, unwanted=["p1"])
+
+    assert kinds(plan) == [(ActionKind.DELETE, "p1", 7)]
+
+
+def test_outputs_with_a_link_do_not_compete_for_legacy_works() -> None:
+    desired = {"a": wanted("a", DOI), "b": wanted("b", DOI)}
+    actual = {7: OrcidItem(7, "a", frozenset({DOI})), 5: legacy(5, DOI)}
+
+    plan = plan_sync(desired, {"a": link("a", put_code=7)}, actual)
+
+    assert kinds(plan) == [(ActionKind.ADOPT, "b", 5)]
+
+
+def test_a_legacy_work_a_stale_link_points_at_is_still_counted_as_left_alone() -> None:
+    plan = plan_sync({}, {"a": link("a", put_code=5)}, {5: legacy(5, DOI)}, unwanted=["a"])
+
+    assert kinds(plan) == [(ActionKind.FORGET, "a", 5)]
+    assert plan.legacy_left_alone == (5,)
+
+
+def test_the_guard_counts_only_deletions() -> None:
+    plan = SyncPlan((*deleting(10).actions, Action(ActionKind.UPDATE, "u", 99), Action(ActionKind.FORGET, "f")))
+
+    assert hold_mass_deletion(plan, ours_on_record=10, limits=DeletionLimits(10, 0.25)) == plan
