@@ -11,6 +11,11 @@ import requests
 class OrbitUnavailable(Exception):
     """Orbit could not be reached or answered with an error; trying again later may work."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        # Orbit's HTTP status when it answered at all (None: no answer, or an unreadable one).
+        self.status = status
+
 
 class OrbitHttp:
     def __init__(
@@ -48,7 +53,9 @@ class OrbitHttp:
         if answer.status_code == 404:
             return None
         if answer.status_code != 200:
-            raise OrbitUnavailable(f"Orbit answered {answer.status_code} for {method} …/{what}")
+            raise OrbitUnavailable(
+                f"Orbit answered {answer.status_code} for {method} …/{what}", status=answer.status_code
+            )
         try:
             data = answer.json()
         except ValueError:
