@@ -98,3 +98,13 @@ def resync_job(person_id: str, requested_at: datetime, restore: bool) -> SyncJob
 def consent_job(person_id: str, granted_at: datetime) -> SyncJob:
     """The first full sync after a researcher connects."""
     return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="consent", version=granted_at.isoformat())
+
+
+def person_changed_job(person_id: str, version: str) -> SyncJob:
+    """A full sync after Pure's change feed reported a change to the person (ORCID iD, affiliations)."""
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="person-changed", version=version)
+
+
+def feed_reset_job(person_id: str, reset_at: datetime) -> SyncJob:
+    """A full reconciliation because the change feed lost changes (the cursor was older than Pure keeps)."""
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="feed-reset", version=reset_at.isoformat())
