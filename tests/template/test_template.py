@@ -216,8 +216,7 @@ def test_dead_letter_queues_keep_messages_14_days_and_raise_alarms(transformed: 
 def test_the_nightly_run_is_at_two_in_copenhagen_with_retries_and_a_dead_letter_queue(
     transformed: dict[str, Any],
 ) -> None:
-    (schedule,) = _resources(transformed, "AWS::Scheduler::Schedule").values()
-    props = schedule["Properties"]
+    props = transformed["Resources"]["NightlyFunctionNightly"]["Properties"]
 
     assert props["ScheduleExpression"] == "cron(0 2 * * ? *)"
     assert props["ScheduleExpressionTimezone"] == "Europe/Copenhagen"
