@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -37,11 +39,18 @@ class OrbitStandIn:
     _person_versions: dict[str, int] = field(default_factory=dict)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
-    def put_output(self, output: ResearchOutput) -> ResearchOutput:
+    def put_output(self, output: ResearchOutput, at: datetime | None = None) -> ResearchOutput:
+        """Save an output (new, or a new version); its change is on the feed, dated `at` (default now)."""
         change = "UPDATE" if output.uuid in self.outputs else "CREATE"
         self.outputs[output.uuid] = output
-        self.changes.record("ResearchOutput", output.uuid, change, output.version)
+        self.changes.record("ResearchOutput", output.uuid, change, output.version, at=at)
         return output
+
+    def seed(self, outputs: Iterable[ResearchOutput]) -> None:
+        """Orbit's history before today: outputs whose changes are a day old on the feed."""
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        for output in outputs:
+            self.put_output(output, at=yesterday)
 
     def change_output(self, uuid: str, **changes: Any) -> ResearchOutput:
         """Save a new version of an output (a correction, a withdrawal: visibility, workflow, ...)."""
