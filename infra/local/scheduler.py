@@ -24,8 +24,11 @@ class LocalScheduler:
         schedules: list[Schedule],
         invoke: Callable[[str, dict[str, Any]], Any],
         on_result: Callable[[str, Any], None] | None = None,
+        every: dict[str, float] | None = None,
     ) -> None:
+        """`every` overrides a function's rate in seconds (the benchmarks' smoke test shortens it)."""
         self._due = {s.function: s.every_seconds for s in schedules if s.every_seconds is not None}
+        self._due.update(every or {})
         self._invoke = invoke
         self._on_result = on_result
         self._stop = threading.Event()
