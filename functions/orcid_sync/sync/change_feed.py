@@ -112,6 +112,7 @@ class ChangeFeedPoller:
         """One run: from the cursor, page by page, until caught up or out of budget."""
         result = PollResult()
         stored = self.cursors.get()
+        cursor = stored
         try:
             cursor = self._usable_cursor(stored, result)
             while result.pages < self.limits.max_pages and seconds_left() > self.limits.time_reserve_seconds:
@@ -147,7 +148,8 @@ class ChangeFeedPoller:
             result.cursor_moved = True
             logger.warning("another poller moved the change-feed cursor; this run stops")
             cursor = self.cursors.get() or cursor
-        self._measure(cursor, result)
+        if cursor is not None:
+            self._measure(cursor, result)
         return result
 
     # --- the cursor ----------------------------------------------------------------------------------
