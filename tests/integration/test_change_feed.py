@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,6 +98,30 @@ def _release(stack: LocalStack, handles: list[str]) -> None:
     sqs = boto3.client("sqs")
     url = stack.resources.queue_urls["OrbitEventsQueue"]
     for handle in handles:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_the_queues_as_found(stack: LocalStack) -> Iterator[None]:
+    """The stack is shared: what these tests put on orbit-events or its dead-letter queue goes with them."""
+    yield
+    take_orbit_events(stack)
+    sqs = boto3.client("sqs")
+    url = stack.resources.queue_urls["OrbitEventsDlq"]
+    others = []
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            source = message.get("MessageAttributes", {}).get("source", {}).get("StringValue")
+            if source == "pure-change-feed":
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            else:
+                others.append(message["ReceiptHandle"])
+    for handle in others:
         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
 
 
