@@ -103,6 +103,16 @@ def _glance(sections: dict[str, Any]) -> list[str]:
             f"{_number(fan_cpu['median'], 's')} s of CPU (without AWS's latency), "
             f"{vs(batches)} SendMessageBatch calls."
         )
+    median, p95 = fig("feed_latency", "edit_to_orcid_median"), fig("feed_latency", "edit_to_orcid_p95")
+    if median and p95:
+        every = sections.get("feed_latency", {}).get("details", {}).get("interval_seconds", "?")
+        lines.append(
+            f"Orbit edit → on ORCID through the change feed, poll every {every:g} s: median "
+            f"{_number(median['median'], 's')} s, 95th percentile {_number(p95['median'], 's')} s — "
+            "the seed's way: the following day (~86,400 s)."
+            if isinstance(every, (int, float))
+            else f"Orbit edit → on ORCID: median {_number(median['median'], 's')} s."
+        )
     return [f"- {line}" for line in lines]
 
 

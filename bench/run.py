@@ -6,8 +6,9 @@
 
 Benchmarks: calls (ORCID calls per researcher), throughput (500 researchers' first sync against ORCID's
 limit), overhead (our CPU time per work and per event), cold_start (handler imports), fan_out (the
-nightly fan-out to 50,000 consents), status_page (a researcher with 2,000 outputs). Runs per figure: 3,
-or 5 for the quick ones, unless --runs.
+nightly fan-out to 50,000 consents), status_page (a researcher with 2,000 outputs), feed_latency (an
+Orbit edit → on ORCID through the change feed, at the default poll interval). Runs per figure: 3, or 5
+for the quick ones, unless --runs.
 """
 
 from __future__ import annotations
@@ -22,14 +23,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import calls, coldstart, fanout, overhead, status_page, throughput
+from bench import calls, coldstart, fanout, feed_latency, overhead, status_page, throughput
 from bench.common import BENCH_DIR, Section, machine
 from bench.report import markdown
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "RESULTS.md"
-ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out", "status_page")
-DEFAULT_RUNS = {"calls": 3, "throughput": 3, "overhead": 5, "cold_start": 5, "fan_out": 3, "status_page": 5}
+ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out", "status_page", "feed_latency")
+DEFAULT_RUNS = {
+    "calls": 3,
+    "throughput": 3,
+    "overhead": 5,
+    "cold_start": 5,
+    "fan_out": 3,
+    "status_page": 5,
+    "feed_latency": 1,
+}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -51,6 +60,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--page-outputs", type=int, default=status_page.OUTPUTS, help="status page: outputs (2000)"
+    )
+    parser.add_argument(
+        "--feed-edits", type=int, default=feed_latency.EDITS, help="feed latency: edits per run (12)"
+    )
+    parser.add_argument(
+        "--feed-interval",
+        type=float,
+        default=None,
+        help="feed latency: seconds between poller runs (default: the template's schedule, 60)",
     )
     parser.add_argument(
         "--out", type=Path, default=BENCH_DIR, help="folder for results.json and RESULTS.md (bench/)"
@@ -75,6 +93,7 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
         "cold_start": lambda runs: coldstart.run(runs),
         "fan_out": lambda runs: fanout.run(runs, active=args.consents),
         "status_page": lambda runs: status_page.run(runs, args.page_outputs),
+        "feed_latency": lambda runs: feed_latency.run(runs, args.feed_edits, args.feed_interval),
     }
 
 

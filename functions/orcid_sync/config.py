@@ -62,6 +62,11 @@ class Settings(BaseModel):
     orbit_events_queue_url: str | None = None
     orbit_events_dlq_url: str | None = None
     sync_jobs_dlq_url: str | None = None
+    # The change-feed poller: its cursor table, the queue it feeds (orbit_events_queue_url), its bounds.
+    feed_cursor_table: str | None = None
+    change_feed_max_pages: int = Field(default=20, ge=1, le=1000)
+    # How long Orbit's Pure keeps changes (its audit log); an older cursor triggers a full reconciliation.
+    change_feed_retention_days: int = Field(default=30, ge=1)
     orbit_api_shape: str = Field(default="ws524", pattern="^(ws524|pure-api)$")
     # Each worker's share of ORCID's 24 requests/s; the template sets it with the worker concurrency.
     orcid_requests_per_second: float = Field(default=10.0, gt=0, le=24)

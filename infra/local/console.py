@@ -1,5 +1,6 @@
 """The local stack's own pages: Orbit profiles with the ORCID button, and buttons that change outputs
-in the Orbit stand-in (sending Orbit's events) or run the nightly job.
+in the Orbit stand-in (which the change-feed poller then reads, as in production: nothing is sent from
+here), read the change feed now, or run the nightly job.
 
 Not part of the deployed system: on AWS, the real Orbit plays this part. Nobody signs in here: Orbit's
 profiles are public, and the ORCID button leads to our API, which signs the researcher in with DTU's
@@ -8,14 +9,12 @@ identity provider (its stand-in locally) as it will in production.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -44,19 +43,20 @@ class LocalConsole:
         self,
         orbit: OrbitStandIn,
         consents_table: str,
-        orbit_events_url: str,
         orcid_url: Callable[[], str],
         run_nightly: Callable[[], Any],
+        poll_feed: Callable[[], Any],
     ) -> None:
         self._orbit = orbit
         self._consents = ConsentStore(consents_table)
-        self._events_url = orbit_events_url
         self._orcid_url = orcid_url
         self._run_nightly = run_nightly
+        self._poll_feed = poll_feed
         self._routes = Map(
             [
                 Rule("/", endpoint="landing", methods=["GET"]),
                 Rule("/local/nightly", endpoint="nightly", methods=["POST"]),
+                Rule("/local/poll", endpoint="poll", methods=["POST"]),
                 Rule("/orbit/persons/<person>", endpoint="profile", methods=["GET"]),
                 Rule("/orbit/persons/<person>/outputs", endpoint="new_output", methods=["POST"]),
                 Rule("/orbit/outputs/<uuid>/<action>", endpoint="change_output", methods=["POST"]),
@@ -131,6 +131,9 @@ class LocalConsole:
             "<h2>Research outputs in Orbit</h2>"
             f"<form method='post' action='/orbit/persons/{escape(person)}/outputs'>"
             "<button type='submit'>Add a new output</button></form> "
+            "<form method='post' action='/local/poll'>"
+            f"<input type='hidden' name='person' value='{escape(person)}'>"
+            "<button type='submit'>Read Orbit's change feed now</button></form> "
             "<form method='post' action='/local/nightly'>"
             f"<input type='hidden' name='person' value='{escape(person)}'>"
             "<button type='submit'>Run the nightly job now</button>"
@@ -140,13 +143,13 @@ class LocalConsole:
         )
         return _page("Orbit profile", body)
 
-    # --- actions: change Orbit, then send Orbit's event ---------------------------------------------
+    # --- actions: change Orbit; its change feed carries the change (the poller reads it) -------------
     def new_output(self, request: Request, person: str) -> Response:
         researcher = self._orbit.researchers.get(person)
         if researcher is None:
             return _page("Unknown researcher", "<p>No such researcher in Orbit.</p>", 404)
         output_uuid = str(uuid.uuid4())
-        output = self._orbit.put_output(
+        self._orbit.put_output(
             ResearchOutput(
                 uuid=output_uuid,
                 group="contributiontojournal",
@@ -160,8 +163,7 @@ class LocalConsole:
                 issn="1095-4244",
             )
         )
-        self._event("created", output)
-        return _back(person, "A new output was created in Orbit; its event is on the queue.")
+        return _back(person, f"A new output was created in Orbit. {_FEED_NOTE}")
 
     def change_output(self, request: Request, uuid: str, action: str) -> Response:
         person = request.form.get("person", "")
@@ -170,8 +172,7 @@ class LocalConsole:
             return _back(person, "That output no longer exists.")
         if action == "delete":
             self._orbit.delete_output(uuid)
-            self._event("deleted", output.changed())
-            return _back(person, "The output was deleted in Orbit.")
+            return _back(person, f"The output was deleted in Orbit. {_FEED_NOTE}")
         changes: dict[str, dict[str, Any]] = {
             "correct": {"title_en": f"{output.title_en or ''} (corrected)"},
             "withdraw": {"confidential": True},
@@ -179,8 +180,8 @@ class LocalConsole:
         }
         if action not in changes:
             return _page("Unknown action", "<p>No such action.</p>", 400)
-        self._event("updated", self._orbit.change_output(uuid, **changes[action]))
-        return _back(person, f"Orbit saved the change ({action}); its event is on the queue.")
+        self._orbit.change_output(uuid, **changes[action])
+        return _back(person, f"Orbit saved the change ({action}). {_FEED_NOTE}")
 
     def nightly(self, request: Request) -> Response:
         result = self._run_nightly()
@@ -188,9 +189,16 @@ class LocalConsole:
             request.form.get("person", ""), f"The nightly job queued {result['jobs']} reconcile jobs."
         )
 
-    def _event(self, kind: str, output: ResearchOutput) -> None:
-        body = {"type": f"researchoutput.{kind}", "uuid": output.uuid, "version": output.version}
-        boto3.client("sqs").send_message(QueueUrl=self._events_url, MessageBody=json.dumps(body))
+    def poll(self, request: Request) -> Response:
+        result = self._poll_feed()
+        return _back(
+            request.form.get("person", ""),
+            f"The change feed was read now: {result['pages']} page(s), "
+            f"{sum(result['families'].values())} change(s), {result['outputs_sent']} output event(s) sent.",
+        )
+
+
+_FEED_NOTE = "It reaches ORCID through Orbit's change feed, at the poller's next run (within a minute)."
 
 
 def _back(person: str, notice: str) -> Response:

@@ -1,25 +1,24 @@
 """`make demo`: the whole mission, scripted, on the local stack — and a check that it did what it should.
 
 Researchers connect (one registers a new iD on the way, one declines), their Orbit outputs appear on
-their stand-in ORCID records, Orbit events create, correct and withdraw outputs, a confidential output
-never leaves, a researcher deletes a work on ORCID, another revokes access, an attacker replays a
-callback, the nightly reconciliation runs, a researcher switches over from Pure's own ORCID export, and
-DTU employment appears on the records and gets its end date when a researcher leaves (then that
-researcher's sync pauses).
+their stand-in ORCID records, edits in Orbit (a new output, a correction, a withdrawal, a person's new
+affiliation) reach ORCID through Orbit's change feed — read by the poller as its schedule would, no
+event is injected — a confidential output never leaves, a researcher deletes a work on ORCID, another
+revokes access, an attacker replays a callback, the nightly reconciliation runs, a researcher switches
+over from Pure's own ORCID export, and DTU employment appears on the records and gets its end date when
+a researcher leaves (then that researcher's sync pauses).
 Then a report per researcher: what Orbit has, what ORCID has, what happened. Exits 1 if any ORCID
 record differs from what it should be.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-
-import boto3
+from typing import Any
 
 from infra.local.browser import Browser
 from infra.local.records import sources_on_orcid, titles_on_orcid, wanted_on_orcid
@@ -55,22 +54,27 @@ def name(researcher: Researcher) -> str:
     return f"{researcher.given_names} {researcher.family_names}"
 
 
-def send_event(stack: LocalStack, kind: str, uuid: str, version: int) -> None:
-    body = json.dumps({"type": f"researchoutput.{kind}", "uuid": uuid, "version": version})
-    boto3.client("sqs").send_message(
-        QueueUrl=stack.resources.queue_urls["OrbitEventsQueue"], MessageBody=body
+def poll_feed(stack: LocalStack, report: Report) -> dict[str, Any]:
+    """The change-feed poller's scheduled run (EventBridge Scheduler, every minute), invoked now."""
+    result: dict[str, Any] = stack.invoke("FeedPollerFunction", {"source": "aws.scheduler"})
+    changes = result["families"] or "nothing new"
+    report.say(
+        f"the poller read {result['pages']} page(s) of Orbit's change feed: {changes}"
+        f" → {result['outputs_sent']} output event(s), {result['person_jobs']} person job(s)"
     )
+    return result
 
 
 def run(stack: LocalStack, report: Report) -> dict[str, str]:
     """The scripted story. Returns person uuid → ORCID iD of everyone who connected."""
     sofie, mads, freja, jonas = RESEARCHERS
     outputs = seed_outputs(RESEARCHERS, per_researcher=12)
-    for output in outputs:
-        stack.orbit.put_output(output)
+    stack.orbit.seed(outputs)
     kinds = Counter(f"{o.group}/{o.subtype}" for o in outputs)
     report.say(f"local stack: API {stack.base_url} · ORCID {stack.orcid_url} · Orbit {stack.orbit_url}")
     report.say(f"Orbit holds {len(outputs)} outputs of {len(kinds)} types by {len(RESEARCHERS)} researchers")
+    first = poll_feed(stack, report)
+    report.check("the poller's first run starts reading Orbit's change feed from now", first["caught_up"])
     orcid_ids: dict[str, str] = {}
     state = stack.orcid.state
 
@@ -119,7 +123,7 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     report.say(f"Sofie's status: {status['symbol']} · {sync}")
     report.check("her status page shows the counts", isinstance(sync, dict) and sync.get("on_orcid", 0) > 0)
 
-    report.step("Orbit events: Sofie adds a paper, corrects a title, and an output is withdrawn")
+    report.step("In Orbit, Sofie adds a paper, corrects a title, and an output is withdrawn")
     new = stack.orbit.put_output(
         outputs[0].changed(
             uuid="7d6f0f1e-6a39-4f43-9a53-3c1f7c0e0a01",
@@ -127,20 +131,20 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
             doi="https://doi.org/10.11581/dtu.wind-wakes-2026",
         )
     )
-    send_event(stack, "created", new.uuid, new.version)
     corrected = next(
         o for o in outputs if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid != new.uuid
     )
     corrected = stack.orbit.change_output(corrected.uuid, title_en="Corrected: " + (corrected.title_en or ""))
-    send_event(stack, "updated", corrected.uuid, corrected.version)
     withdrawn = next(
         o
         for o in outputs
         if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid not in (new.uuid, corrected.uuid)
     )
     withdrawn = stack.orbit.change_output(withdrawn.uuid, confidential=True)
-    send_event(stack, "updated", withdrawn.uuid, withdrawn.version)
+    report.step("the poller's next scheduled run reads Orbit's change feed (the queues drain)")
+    polled = poll_feed(stack, report)
     stack.drain()
+    report.check("the three edits came through the feed", polled["outputs_sent"] == 3)
     sofie_titles = titles_on_orcid(stack, sofie_record.orcid)
     report.check("the new paper appears on ORCID", new.uuid in sofie_titles)
     report.check(
@@ -156,6 +160,12 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
             uuid in sources_on_orcid(stack, orcid) for orcid in orcid_ids.values() for uuid in confidential
         ),
     )
+
+    report.step("Jonas moves to another DTU department in Orbit (a Person change on the feed)")
+    stack.orbit.change_person(jonas.uuid, department="DTU Construct")
+    polled = poll_feed(stack, report)
+    report.check("a full sync of Jonas is queued (he consented)", polled["person_jobs"] == 1)
+    stack.drain()
 
     report.step("Jonas deletes a work on orcid.org; Freja removes DTU as a trusted organization")
     links = WorkLinkStore(stack.resources.refs["WorkLinksTable"])

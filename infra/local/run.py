@@ -1,8 +1,10 @@
-"""`make run`: the local stack at http://localhost:8000 until Ctrl-C, with its queues consumed continuously.
+"""`make run`: the local stack at http://localhost:8000 until Ctrl-C, with its queues consumed continuously
+and the change-feed poller invoked on its schedule from template.yaml (every minute by default).
 
 Open a researcher's Orbit profile, press "Authorize export of content to ORCID", sign in at DTU's
 sign-in (the OpenID provider stand-in), authorize on the ORCID stand-in, and watch the works arrive on
-the stand-in ORCID record.
+the stand-in ORCID record. Edits in the Orbit stand-in reach ORCID only through Orbit's change feed,
+as in production.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import signal
 import threading
 import time
 from types import FrameType
+from typing import Any
 
 from infra.local.queues import DrainReport
 from infra.local.stack import LocalStack
@@ -64,23 +67,41 @@ def main() -> int:
     with LocalStack(
         http_port=args.port, public_host="localhost", parameters={"LogLevel": "WARNING"}
     ) as stack:
-        for output in seed_outputs(RESEARCHERS, args.outputs_per_researcher):
-            stack.orbit.put_output(output)
+        stack.orbit.seed(seed_outputs(RESEARCHERS, args.outputs_per_researcher))
         for researcher in RESEARCHERS:  # each has an ORCID record to sign in with (not yet linked)
             stack.orcid.state.add_record(researcher.given_names, researcher.family_names, researcher.email)
         consumer = threading.Thread(
             target=consume_forever, args=(stack, stop), name="sqs-pollers", daemon=True
         )
         consumer.start()
+        scheduler = stack.scheduler(on_result=_log_poll).start()
         print(f"\n  Orbit → ORCID sync, local stack: {stack.base_url}")
         print(f"  ORCID stand-in: {stack.orcid_url}  ·  Orbit stand-in: {stack.orbit_url}")
         print(f"  DTU sign-in stand-in (OpenID provider): {stack.oidc_url}")
+        for function, every in scheduler.functions.items():
+            print(f"  {function} runs every {every:.0f} s (its schedule in template.yaml)")
         print("  Ctrl-C stops it.\n")
         while not stop.is_set():
             time.sleep(0.2)
         print("\nstopping…")
         consumer.join(timeout=10)
+        scheduler.stop()
     return 0
+
+
+def _log_poll(function: str, result: Any) -> None:
+    if isinstance(result, dict) and (result.get("pages", 0) > 1 or sum(result.get("families", {}).values())):
+        log.info(
+            "%s: %d page(s), changes %s, %d output event(s), %d person job(s)%s",
+            function,
+            result["pages"],
+            result["families"],
+            result["outputs_sent"],
+            result["person_jobs"],
+            f", failed: {result['failure']}" if result.get("failure") else "",
+        )
+    elif isinstance(result, dict) and result.get("failure"):
+        log.warning("%s: Orbit's change feed failed: %s", function, result["failure"])
 
 
 if __name__ == "__main__":

@@ -21,15 +21,18 @@ from infra.local.console import LocalConsole
 from infra.local.http_api import FunctionSpec, HttpApiEmulator
 from infra.local.permissions import role_of
 from infra.local.queues import DrainReport, QueueRunner, queue_consumers
+from infra.local.scheduler import LocalScheduler
 from infra.local.serving import RunningServer, serve
 from infra.local.template import (
     TEMPLATE_PATH,
     Resolver,
+    Schedule,
     function_environment,
     function_setting,
     http_routes,
     load_template,
     resources_of_type,
+    schedules,
 )
 from infra.oidc_standin.app import OidcStandIn, User
 from infra.orbit_standin.app import OrbitStandIn
@@ -65,6 +68,8 @@ class LocalStack:
     resources: CreatedResources = field(init=False)
     function_env: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
     queues: QueueRunner = field(init=False)
+    # The template's EventBridge schedules, resolved (LocalScheduler runs the rate() ones).
+    schedules: list[Schedule] = field(init=False, default_factory=list)
     _servers: list[RunningServer] = field(init=False, default_factory=list)
     _moto: ThreadedMotoServer | None = field(init=False, default=None)
     _saved_env: dict[str, str | None] = field(init=False, default_factory=dict)
@@ -112,9 +117,9 @@ class LocalStack:
         console = LocalConsole(
             self.orbit,
             self.resources.refs["ConsentsTable"],
-            self.resources.queue_urls["OrbitEventsQueue"],
             lambda: self.orcid_url,
             lambda: self.invoke("NightlyFunction", {"source": "local.console"}),
+            lambda: self.invoke("FeedPollerFunction", {"source": "local.console"}),
         )
         http = serve(_wsgi(_first_answer([api.dispatch, console.dispatch])), port=self.http_port)
         self._servers.append(http)
@@ -145,6 +150,10 @@ class LocalStack:
     def invoke(self, function: str, event: dict[str, Any] | None = None) -> Any:
         """Invoke a function as its schedule (or a person at the console) would, e.g. the nightly run now."""
         return self._specs[function].call(event or {})
+
+    def scheduler(self, on_result: Callable[[str, Any], None] | None = None) -> LocalScheduler:
+        """EventBridge Scheduler for this stack: its rate() schedules (the change-feed poller), unstarted."""
+        return LocalScheduler(self.schedules, self.invoke, on_result)
 
     def function(self, name: str) -> FunctionSpec:
         """A function of the template as the stack runs it: handler, limits and role."""
@@ -264,10 +273,11 @@ class LocalStack:
         }
         return Resolver(
             refs={**pseudo, **params, **self.resources.refs}, attributes=self.resources.attributes
-        )
+        ).with_conditions(self.template)
 
     def _configure_functions(self, params: Mapping[str, str]) -> None:
         resolve = self._resolver(params)
+        self.schedules = schedules(self.template, resolve)
         # What differs from AWS, and only this: ORCID is the stand-in, the API is plain http, no X-Ray.
         overlay = {
             "ORCID_ENVIRONMENT": "local",
@@ -336,6 +346,7 @@ def reset_function_caches() -> None:
         ("orcid_sync.handlers.http", "outputs_reader"),
         ("orcid_sync.handlers.sync_worker", "service"),
         ("orcid_sync.handlers.event_router", "router"),
+        ("orcid_sync.handlers.feed_poller", "poller"),
     ):
         loaded = sys.modules.get(module)
         if loaded is not None:

@@ -1,14 +1,15 @@
 """Reads template.yaml so the local stack is built from the same definitions that are deployed.
 
 Only what the local stack needs is interpreted: resources and their properties, function events,
-and the intrinsic functions Ref, GetAtt and Sub, resolved against local names.
+the intrinsic functions Ref, GetAtt, Sub and If, and conditions (Equals, Not, And, Or), resolved
+against local names and parameter values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,37 @@ class Resolver:
 
     refs: Mapping[str, str]
     attributes: Mapping[tuple[str, str], str]
+    # The template's conditions, evaluated (see `with_conditions`).
+    conditions: Mapping[str, bool] = field(default_factory=dict)
+
+    def with_conditions(self, template: Mapping[str, Any]) -> Resolver:
+        """This resolver, knowing the truth of each of the template's conditions."""
+        evaluated: dict[str, bool] = {}
+        definitions = template.get("Conditions", {})
+
+        def truth(value: Any) -> bool:
+            if isinstance(value, dict) and len(value) == 1:
+                ((key, arg),) = value.items()
+                if key == "Condition":
+                    return condition(str(arg))
+                if key == "Fn::Equals":
+                    return str(self(arg[0])) == str(self(arg[1]))
+                if key == "Fn::Not":
+                    return not truth(arg[0])
+                if key == "Fn::And":
+                    return all(truth(part) for part in arg)
+                if key == "Fn::Or":
+                    return any(truth(part) for part in arg)
+            raise ValueError(f"the local stack cannot evaluate the condition {value!r}")
+
+        def condition(name: str) -> bool:
+            if name not in evaluated:
+                evaluated[name] = truth(definitions[name])
+            return evaluated[name]
+
+        for name in definitions:
+            condition(name)
+        return Resolver(self.refs, self.attributes, evaluated)
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -73,7 +105,13 @@ class Resolver:
         return {key: self(item) for key, item in value.items()}
 
     def _intrinsics(self) -> dict[str, Callable[[Any], Any]]:
-        return {"Ref": self._ref, "Fn::GetAtt": self._get_att, "Fn::Sub": self._sub}
+        return {"Ref": self._ref, "Fn::GetAtt": self._get_att, "Fn::Sub": self._sub, "Fn::If": self._if}
+
+    def _if(self, arg: list[Any]) -> Any:
+        name, when_true, when_false = arg
+        if name not in self.conditions:
+            raise KeyError(f"template uses condition {name}, which the local stack did not evaluate")
+        return self(when_true if self.conditions[name] else when_false)
 
     def _ref(self, name: str) -> str:
         if name not in self.refs:
@@ -136,3 +174,30 @@ def function_setting(template: Mapping[str, Any], function: str, name: str) -> A
     if name in props:
         return props[name]
     return template.get("Globals", {}).get("Function", {}).get(name)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An EventBridge schedule of a function: `rate(...)` ones run locally at that rate."""
+
+    function: str
+    expression: str
+
+    @property
+    def every_seconds(self) -> float | None:
+        """The rate in seconds; None for cron and at() expressions (run on demand locally)."""
+        match = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", self.expression)
+        if match is None:
+            return None
+        unit = {"minute": 60, "hour": 3600, "day": 86400}[match.group(2).rstrip("s")]
+        return int(match.group(1)) * unit
+
+
+def schedules(template: Mapping[str, Any], resolve: Resolver) -> list[Schedule]:
+    """Every Schedule/ScheduleV2 event of every function, its expression resolved."""
+    found = []
+    for name, function in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in (function.get("Properties", {}).get("Events") or {}).values():
+            if event.get("Type") in ("Schedule", "ScheduleV2"):
+                found.append(Schedule(name, str(resolve(event["Properties"]["ScheduleExpression"]))))
+    return found

@@ -1,21 +1,24 @@
 """DTU Orbit (Elsevier Pure), stood in on loopback: persons and research outputs, in either API shape.
 
 Pure WS 5.24 (`/ws/api/524/...`) and the newer Pure API (`/ws/api/...`) are both served; which one the
-system reads is its ORBIT_API_SHAPE setting. Tests change, withdraw or delete outputs through methods.
+system reads is its ORBIT_API_SHAPE setting. Tests change, withdraw or delete outputs through methods,
+and every such edit is an entry on the change feed (`/ws/api/524/changes/...`), as in Pure.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from infra.orbit_standin.changes import ChangeLog, FeedError
 from infra.orbit_standin.outputs import ResearchOutput, to_pure_api, to_ws
 from infra.orbit_standin.people import (
     RESEARCHERS,
@@ -48,18 +51,40 @@ class OrbitStandIn:
     calls: dict[str, int] = field(default_factory=dict)
     # Staff organisation associations per person (default: their department since 2015).
     associations: dict[str, list[Association]] = field(default_factory=dict)
+    # Pure's audit log as its change feed serves it: every edit below writes an entry.
+    changes: ChangeLog = field(default_factory=ChangeLog)
+    _person_versions: dict[str, int] = field(default_factory=dict)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
-    def put_output(self, output: ResearchOutput) -> ResearchOutput:
+    def put_output(self, output: ResearchOutput, at: datetime | None = None) -> ResearchOutput:
+        """Save an output (new, or a new version); its change is on the feed, dated `at` (default now)."""
+        change = "UPDATE" if output.uuid in self.outputs else "CREATE"
         self.outputs[output.uuid] = output
+        self.changes.record("ResearchOutput", output.uuid, change, output.version, at=at)
         return output
+
+    def seed(self, outputs: Iterable[ResearchOutput]) -> None:
+        """Orbit's history before today: outputs whose changes are a day old on the feed."""
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        for output in outputs:
+            self.put_output(output, at=yesterday)
 
     def change_output(self, uuid: str, **changes: Any) -> ResearchOutput:
         """Save a new version of an output (a correction, a withdrawal: visibility, workflow, ...)."""
         return self.put_output(self.outputs[uuid].changed(**changes))
 
     def delete_output(self, uuid: str) -> None:
-        self.outputs.pop(uuid, None)
+        output = self.outputs.pop(uuid, None)
+        if output is not None:
+            self.changes.record("ResearchOutput", uuid, "DELETE", output.version + 1)
+
+    def change_person(self, uuid: str, **changes: Any) -> Researcher:
+        """Save a person (an ORCID iD set, an affiliation started or ended): a Person change on the feed."""
+        researcher = replace(self.researchers[uuid], **changes)
+        self.researchers[uuid] = researcher
+        self._person_versions[uuid] = self._person_versions.get(uuid, 0) + 1
+        self.changes.record("Person", uuid, "UPDATE", self._person_versions[uuid])
+        return researcher
 
     def outputs_of(self, person_uuid: str) -> list[ResearchOutput]:
         return [o for o in self.outputs.values() if any(a.person_uuid == person_uuid for a in o.authors)]
@@ -179,6 +204,13 @@ class OrbitStandIn:
             ]
         return _json(body)
 
+    def ws_changes(self, request: Request, token_or_date: str) -> Response:
+        try:
+            return _json(self.changes.page(token_or_date, request.host_url))
+        except FeedError as exc:
+            title = "Not found" if exc.status == 404 else "Bad request"
+            return _json({"code": exc.status, "title": title, "description": exc.description}, exc.status)
+
     # --- Pure API ------------------------------------------------------------------------------------
     def api_output(self, request: Request, uuid: str) -> Response:
         output = self.outputs.get(uuid)
@@ -221,6 +253,7 @@ _ROUTES = Map(
         Rule(f"{API}/persons", endpoint="persons", methods=["GET"]),
         Rule(f"{API}/research-outputs/<uuid>", endpoint="ws_output", methods=["GET"]),
         Rule(f"{API}/persons/<uuid>/research-outputs", endpoint="ws_person_outputs", methods=["GET"]),
+        Rule(f"{API}/changes/<path:token_or_date>", endpoint="ws_changes", methods=["GET"]),
         Rule(f"{NEW_API}/research-outputs/search", endpoint="api_search", methods=["POST"]),
         Rule(f"{NEW_API}/research-outputs/<uuid>", endpoint="api_output", methods=["GET"]),
         Rule(f"{NEW_API}/persons/<uuid>/dependents", endpoint="api_dependents", methods=["GET"]),

@@ -257,10 +257,39 @@ def test_dead_letter_queues_keep_messages_14_days_and_raise_alarms(transformed: 
 def test_the_nightly_run_is_at_two_in_copenhagen_with_retries_and_a_dead_letter_queue(
     transformed: dict[str, Any],
 ) -> None:
-    (schedule,) = _resources(transformed, "AWS::Scheduler::Schedule").values()
-    props = schedule["Properties"]
+    props = transformed["Resources"]["NightlyFunctionNightly"]["Properties"]
 
     assert props["ScheduleExpression"] == "cron(0 2 * * ? *)"
     assert props["ScheduleExpressionTimezone"] == "Europe/Copenhagen"
     assert props["Target"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
     assert "Arn" in str(props["Target"]["DeadLetterConfig"])
+
+
+def test_the_change_feed_poller_runs_alone_every_minute_by_default(transformed: dict[str, Any]) -> None:
+    resources = transformed["Resources"]
+    poller = resources["FeedPollerFunction"]["Properties"]
+    schedule = resources["FeedPollerFunctionChangeFeed"]["Properties"]
+
+    assert poller["ReservedConcurrentExecutions"] == 1
+    assert transformed["Parameters"]["ChangeFeedPollMinutes"]["Default"] == 1
+    assert schedule["ScheduleExpression"]["Fn::If"][0] == "PollEveryMinute"
+    assert schedule["ScheduleExpression"]["Fn::If"][1] == "rate(1 minute)"
+
+
+def test_the_change_feed_lag_alarms_past_15_minutes(transformed: dict[str, Any]) -> None:
+    alarm = transformed["Resources"]["ChangeFeedLagAlarm"]["Properties"]
+
+    assert (alarm["MetricName"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "ChangeFeedLagSeconds",
+        900,
+        "GreaterThanThreshold",
+    )
+
+
+def test_only_a_named_outside_producer_may_send_to_orbit_events(transformed: dict[str, Any]) -> None:
+    policy = transformed["Resources"]["OrbitEventsProducerPolicy"]
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+
+    assert policy["Condition"] == "HasOutsideProducer"
+    assert statement["Principal"] == {"AWS": {"Ref": "OrbitEventsProducerArn"}}
+    assert statement["Action"] == "sqs:SendMessage"

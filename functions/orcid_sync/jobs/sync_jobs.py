@@ -116,8 +116,10 @@ def consent_job(person_id: str, granted_at: datetime) -> SyncJob:
 
 
 def person_changed_job(person_id: str, version: str) -> SyncJob:
-    """Orbit changed the person (e.g. a staff association started or ended): a full sync.
+    """A full sync after Pure's change feed reported a change to the person (ORCID iD, affiliations)."""
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="person-changed", version=version)
 
-    `version` is the person's version in Orbit's change feed, so a repeated change item is one job.
-    """
-    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="person", version=version)
+
+def feed_reset_job(person_id: str, reset_at: datetime) -> SyncJob:
+    """A full reconciliation because the change feed lost changes (the cursor was older than Pure keeps)."""
+    return SyncJob(kind=JobKind.FULL, person_id=person_id, reason="feed-reset", version=reset_at.isoformat())

@@ -13,6 +13,11 @@ from orcid_sync.domain.errors import TryLater
 class OrbitUnavailable(TryLater):
     """Orbit could not be reached or answered with an error; trying again later may work."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        # Orbit's HTTP status when it answered at all (None: no answer, or an unreadable one).
+        self.status = status
+
 
 class OrbitHttp:
     def __init__(
@@ -50,7 +55,9 @@ class OrbitHttp:
         if answer.status_code == 404:
             return None
         if answer.status_code != 200:
-            raise OrbitUnavailable(f"Orbit answered {answer.status_code} for {method} …/{what}")
+            raise OrbitUnavailable(
+                f"Orbit answered {answer.status_code} for {method} …/{what}", status=answer.status_code
+            )
         try:
             data = answer.json()
         except ValueError:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import requests
 
 from orcid_sync.config import Settings
 from orcid_sync.consent.factory import orbit_http
+from orcid_sync.jobs.orbit_events import OrbitEventsQueue
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
+from orcid_sync.orbit.changes import ChangeFeed
 from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutputs
 from orcid_sync.orbit.staff import OrbitStaff
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
 from orcid_sync.store.affiliation_links import AffiliationLinkStore
 from orcid_sync.store.consents import ConsentStore
+from orcid_sync.store.feed_cursor import FeedCursorStore
 from orcid_sync.store.output_states import OutputStateStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.affiliations import AffiliationSync
+from orcid_sync.sync.change_feed import ChangeFeedPoller, PollLimits
 from orcid_sync.sync.employment_mapping import DTU
 from orcid_sync.sync.outputs import OutputRecorder
 from orcid_sync.sync.planner import DeletionLimits
@@ -76,4 +82,21 @@ def build_event_router(settings: Settings, session: requests.Session | None = No
         links=WorkLinkStore(settings.require("work_links_table")),
         orbit=_orbit(settings, http),
         jobs=SyncJobQueue(settings.sync_jobs_queue_url),
+    )
+
+
+def build_change_feed_poller(settings: Settings, session: requests.Session | None = None) -> ChangeFeedPoller:
+    http = session or requests.Session()
+    return ChangeFeedPoller(
+        feed=ChangeFeed(orbit_http(settings, http)),
+        cursors=FeedCursorStore(settings.require("feed_cursor_table")),
+        events=OrbitEventsQueue(
+            settings.require("orbit_events_queue_url"), settings.require("orbit_events_dlq_url")
+        ),
+        jobs=SyncJobQueue(settings.sync_jobs_queue_url),
+        consents=ConsentStore(settings.consents_table),
+        limits=PollLimits(
+            max_pages=settings.change_feed_max_pages,
+            retention=timedelta(days=settings.change_feed_retention_days),
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,14 +17,23 @@ class FanOutResult:
 
 
 def fan_out(consents: ConsentStore, jobs: SyncJobQueue, night: date) -> FanOutResult:
-    """Queue the night's jobs in full batches of 10; a page's last few wait for the next page's."""
+    """Queue the night's jobs, one per active consent."""
+    count = queue_full_syncs(consents, jobs, lambda person: nightly_job(person, night.isoformat()))
+    return FanOutResult(night.isoformat(), count)
+
+
+def queue_full_syncs(consents: ConsentStore, jobs: SyncJobQueue, job_for: Callable[[str], SyncJob]) -> int:
+    """One job per active consent, in full batches of 10 (a page's last few wait for the next page's).
+
+    Also the change-feed poller's full reconciliation, when the feed lost changes. Returns the count.
+    """
     queued = 0
     waiting: list[SyncJob] = []
     for page in consents.active_person_ids():
-        waiting.extend(nightly_job(person, night.isoformat()) for person in page)
+        waiting.extend(job_for(person) for person in page)
         full = len(waiting) - len(waiting) % BATCH_SIZE
         jobs.enqueue_many(waiting[:full])
         queued += full
         waiting = waiting[full:]
     jobs.enqueue_many(waiting)
-    return FanOutResult(night.isoformat(), queued + len(waiting))
+    return queued + len(waiting)
