@@ -87,14 +87,16 @@ def _glance(sections: dict[str, Any]) -> list[str]:
             f"{_number(event['median'], '')} µs per event routed."
         )
     cold = sections.get("cold_start", {}).get("figures", {})
-    totals = [f for k, f in cold.items() if k.endswith("_total")]
-    if totals and "floor" in cold:
-        low = min(f["median"] for f in totals)
-        high = max(f["median"] for f in totals)
-        lines.append(
-            f"Cold start, import + first-use setup: {_number(low, 'ms')}–{_number(high, 'ms')} ms per "
-            f"handler, against {_number(cold['floor']['median'], 'ms')} ms for boto3 + one client."
-        )
+    for bundle in ("shipped", "lean"):
+        totals = [f for k, f in cold.items() if k.startswith(f"{bundle}_") and k.endswith("_total")]
+        if totals and f"{bundle}_floor" in cold:
+            low = min(f["ratio_to_floor"] for f in totals)
+            high = max(f["ratio_to_floor"] for f in totals)
+            lines.append(
+                f"Cold start from the bundle {'as shipped before' if bundle == 'shipped' else 'built now'}: "
+                f"{low:.2f}–{high:.2f} × the floor in the same bundle (boto3 + one client, "
+                f"{_number(cold[f'{bundle}_floor']['median'], 'ms')} ms)."
+            )
     fan_cpu, batches = fig("fan_out", "cpu"), fig("fan_out", "send_message_batch")
     queued = fig("fan_out", "queued")
     if fan_cpu and batches and queued:

@@ -5,8 +5,8 @@
     python -m bench.run --runs 5 --researchers 100
 
 Benchmarks: calls (ORCID calls per researcher), throughput (500 researchers' first sync against ORCID's
-limit), overhead (our CPU time per work and per event), cold_start (handler imports), fan_out (the
-nightly fan-out to 50,000 consents). Runs per figure: 3, or 5 for the quick ones, unless --runs.
+limit), overhead (our CPU time per work and per event), cold_start (handlers from the built bundle),
+fan_out (the nightly fan-out to 50,000 consents). Runs per figure: 3, or 5 for the quick ones, unless --runs.
 """
 
 from __future__ import annotations
@@ -49,6 +49,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--consents", type=int, default=fanout.ACTIVE, help="fan-out: active consents (50000)"
     )
     parser.add_argument(
+        "--bundle-deps",
+        choices=("pip", "site-packages"),
+        default="pip",
+        help="cold start: bundle dependencies from PyPI (pip), or copied from this .venv (no network)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=BENCH_DIR, help="folder for results.json and RESULTS.md (bench/)"
     )
     args = parser.parse_args(argv)
@@ -68,7 +74,7 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
             runs, args.researchers, args.outputs, args.speedup, args.ceiling_calls, args.ceiling_speedup
         ),
         "overhead": lambda runs: overhead.run(runs),
-        "cold_start": lambda runs: coldstart.run(runs),
+        "cold_start": lambda runs: coldstart.run(runs, args.bundle_deps),
         "fan_out": lambda runs: fanout.run(runs, active=args.consents),
     }
 
