@@ -1,13 +1,27 @@
-"""SQS `sync-jobs` (FIFO) → the sync worker: a researcher's jobs run in order; failures retry with backoff."""
+"""SQS `sync-jobs` (FIFO) → the sync worker: researchers at once, each one's jobs in order; failures retry.
+
+The jobs of different researchers (message groups) in one batch run concurrently, one thread per
+group, so that many slow calls to Orbit and ORCID are in flight at once; one token bucket, shared by
+the threads, keeps this worker's ORCID requests at its share of the limit (ORCID_REQUESTS_PER_SECOND).
+Within a group the jobs run in the order SQS delivered them, and a failed job fails the rest of its
+group unprocessed (they come back in order), while other groups go on: the semantics of Powertools'
+`SqsFifoPartialProcessor(skip_group_on_error=True)`, run concurrently.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import random
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.base import FailureResponse, SuccessResponse
+from aws_lambda_powertools.utilities.batch.exceptions import SQSFifoMessageGroupCircuitBreakerError
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -24,8 +38,82 @@ from orcid_sync.sync.service import SyncService
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 900
 
-# A failed job blocks only its own researcher's group; other researchers' jobs in the batch go on.
-processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+# At most this many researchers' jobs at once in one invocation (SQS FIFO batches hold at most 10).
+MAX_GROUPS_AT_ONCE = 10
+
+Outcome = SuccessResponse | FailureResponse
+
+
+class ConcurrentFifoProcessor(BatchProcessor):
+    """SQS FIFO partial batch processing with the message groups run concurrently.
+
+    Each group's records run in order on one thread; once one fails, the group's later records are
+    failed without running (SQS delivers them again, in order). Success and failure are recorded by
+    BatchProcessor's own handlers, so the response, and the error when every record failed, are
+    Powertools' own. Each thread runs in a copy of the invoking context (context variables).
+    """
+
+    group_failed = (
+        SQSFifoMessageGroupCircuitBreakerError,
+        SQSFifoMessageGroupCircuitBreakerError("A previous record from this message group failed processing"),
+        None,
+    )
+
+    def __init__(self, max_groups_at_once: int | None = None) -> None:
+        super().__init__(EventType.SQS)
+        self.max_groups_at_once = max_groups_at_once or MAX_GROUPS_AT_ONCE
+        self._outcomes = threading.Lock()
+
+    def process(self) -> list[Outcome]:
+        groups = message_groups(self.records)
+        if len(groups) <= 1:
+            return [outcome for group in groups for outcome in self._process_group(group)]
+        with ThreadPoolExecutor(
+            max_workers=min(self.max_groups_at_once, len(groups)), thread_name_prefix="sync-job"
+        ) as pool:
+            running = [pool.submit(contextvars.copy_context().run, self._process_group, g) for g in groups]
+            return [outcome for future in running for outcome in future.result()]
+
+    def _process_group(self, records: Sequence[dict[str, Any]]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for position, record in enumerate(records):
+            outcome = self._process_record(record)
+            outcomes.append(outcome)
+            if outcome[0] == "fail":
+                outcomes += [self._skip(rest) for rest in records[position + 1 :]]
+                break
+        return outcomes
+
+    def _skip(self, record: dict[str, Any]) -> FailureResponse:
+        data = self._to_batch_type(record, event_type=self.event_type)
+        return self.failure_handler(data, self.group_failed)
+
+    def success_handler(self, record: Any, result: Any) -> SuccessResponse:
+        with self._outcomes:
+            return super().success_handler(record, result)
+
+    def failure_handler(self, record: Any, exception: Any) -> FailureResponse:
+        with self._outcomes:
+            return super().failure_handler(record, exception)
+
+
+def message_groups(records: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The records by MessageGroupId, in delivery order within each group (a record without one alone)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        group = (record.get("attributes") or {}).get("MessageGroupId") or f"message:{record.get('messageId')}"
+        groups.setdefault(group, []).append(record)
+    return list(groups.values())
+
+
+# Powertools' Metrics and Logger keys are shared by the threads: metrics are added under this lock,
+# and each job logs its own keys with the thread-safe variants.
+_metrics_lock = threading.Lock()
+
+
+def _count(name: str, value: int) -> None:
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
 @cache
@@ -51,13 +139,20 @@ def _retry_later(record: SQSRecord) -> None:
 
 
 def record_handler(record: SQSRecord) -> None:
-    logger.set_correlation_id(record.message_id)
+    logger.thread_safe_append_keys(correlation_id=record.message_id)
+    try:
+        _run(record)
+    finally:
+        logger.thread_safe_clear_keys()
+
+
+def _run(record: SQSRecord) -> None:
     job = SyncJob.model_validate_json(record.body)
-    logger.append_keys(person_id=job.person_id, job_kind=job.kind.value)
+    logger.thread_safe_append_keys(person_id=job.person_id, job_kind=job.kind.value)
     try:
         result = service().run(job)
     except (Transient, OrbitUnavailable) as exc:
-        metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=1)
+        _count("JobsRetried", 1)
         logger.warning("sync job will be retried", extra={"error": type(exc).__name__, "detail": str(exc)})
         _retry_later(record)
         raise
@@ -70,9 +165,9 @@ def record_handler(record: SQSRecord) -> None:
         ("WorksAdopted", counts.adopted),
     ):
         if value:
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+            _count(name, value)
     if result.problem == "revoked":
-        metrics.add_metric(name="ResearchersRevoked", unit=MetricUnit.Count, value=1)
+        _count("ResearchersRevoked", 1)
     logger.info("sync job done", extra={"skipped": result.skipped, "problem": result.problem})
 
 
@@ -81,6 +176,8 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    service()  # built here, once, before the threads share it (and its one token bucket)
+    # A processor per invocation: it holds the batch's state, and costs nothing to make.
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
+        event=event, record_handler=record_handler, processor=ConcurrentFifoProcessor(), context=context
     )
