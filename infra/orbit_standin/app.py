@@ -7,7 +7,10 @@ system reads is its ORBIT_API_SHAPE setting. Tests change, withdraw or delete ou
 from __future__ import annotations
 
 import json
+import random
 import secrets
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from infra.orbit_standin.outputs import ResearchOutput, to_pure_api, to_ws
 from infra.orbit_standin.people import RESEARCHERS, Researcher, person_json
+from infra.orcid_standin.faults import jittered
 
 API = "/ws/api/524"
 NEW_API = "/ws/api"
@@ -30,6 +34,12 @@ class OrbitStandIn:
     # Set to a status (e.g. 503) to make every API call fail, as when Orbit is down.
     failing_status: int | None = None
     calls: dict[str, int] = field(default_factory=dict)
+    # Seconds each API answer takes, varied by ± latency_jitter of itself (0.3: ±30 %), from a seeded
+    # generator; 0 by default. The benchmarks set Pure's real-world latency (~500 ms).
+    latency: float = 0.0
+    latency_jitter: float = 0.0
+    _rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
+    _rng_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
     def put_output(self, output: ResearchOutput) -> ResearchOutput:
@@ -52,6 +62,10 @@ class OrbitStandIn:
             endpoint, values = urls.match()
         except HTTPException:
             return None
+        if self.latency > 0:
+            with self._rng_lock:
+                delay = jittered(self.latency, self.latency_jitter, self._rng)
+            time.sleep(delay)
         if self.failing_status is not None:
             return _json({"title": "Service unavailable"}, self.failing_status)
         if not secrets.compare_digest(request.headers.get("api-key", ""), self.api_key):
