@@ -18,7 +18,7 @@ from bench.common import REPO_ROOT, Section
 
 
 def test_every_benchmark_runs_at_a_tiny_size_and_writes_json_and_markdown(tmp_path: Path) -> None:
-    arguments = ["--runs", "1", "--researchers", "4", "--outputs", "3", "--ceiling-calls", "40"]
+    arguments = ["--runs", "1", "--researchers", "4", "--outputs", "3", "--previous-researchers", "2"]
     arguments += ["--consents", "300", "--bundle-deps", "site-packages", "--out", str(tmp_path)]
 
     # As `make bench` runs it: a process of its own, so its quiet logging and stacks leave this one alone.
