@@ -1,34 +1,51 @@
-"""Benchmark 4: a Lambda cold start's share that is ours — importing each handler module and building
-what it builds on first use — in a fresh interpreter each time, against importing boto3 and creating
-one client (the least any of these functions does).
+"""Benchmark 4: cold start of each handler from the built bundle, beside the floor in the same bundle.
 
-Each measurement is a new `python -c` process timing its own imports with `time.perf_counter` (the
-interpreter's own start-up is not included). The environment is the local stack's for that function
-(template values; X-Ray tracing off, as on the local stack). One unmeasured round first, so every
-measured round finds compiled `.pyc` files and a warm file cache.
+The bundle is what `sam build` deploys (functions/build_bundle.py, through functions/Makefile): the
+runtime dependencies, our code, botocore's data for unused services left out, every module compiled.
+The target is python3.13 on arm64, which this machine cannot run, so the timed bundles are built the
+same way for this machine's platform and for the Python 3.13 found here (PYTHON313, python3.13 on
+PATH, or pyenv's), else for this interpreter, and the section says which. Three bundles, side by side:
+
+- as shipped before: dependencies as pip unpacks them, nothing trimmed, no .pyc (and, as /var/task is
+  read-only, none written: `-B`), so every cold start compiles every module;
+- compiled: the same with .pyc (hash-based, unchecked), untrimmed;
+- lean: compiled and trimmed — the bundle the build makes now.
+
+Each measurement is a fresh interpreter (`-I -S`: no site-packages, only the bundle and the standard
+library on sys.path, as /var/task before the runtime's own path) timing `import <handler module>` and
+what the first invocation builds before any network call, with the function's environment from the
+local stack. The floor is `import boto3` + one client from the same bundle. The arm64 bundle's zip
+size is measured too, before and after trimming.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
+import tempfile
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.common import REPO_ROOT, Figure, Section, samples
 from infra.local.stack import LocalStack
 
-# In the child: import argv[1], then build what argv[2] names, timing both; print JSON.
+BUILD_SCRIPT = REPO_ROOT / "functions" / "build_bundle.py"
+
+# In the child: the bundle first on sys.path; import argv[2], then build what argv[3] names; print JSON.
 _PROBE = """
-import json, sys, time
+import sys, time
+sys.path.insert(0, sys.argv[1])
 started = time.perf_counter()
 import importlib
-module = importlib.import_module(sys.argv[1])
+module = importlib.import_module(sys.argv[2])
 imported = time.perf_counter()
-what = sys.argv[2]
+what = sys.argv[3]
 if what == "client":
     module.client("sqs", region_name="eu-north-1")
 elif what == "settings":
@@ -37,6 +54,7 @@ elif what == "settings":
 elif what != "-":
     getattr(module, what)()
 built = time.perf_counter()
+import json
 print(json.dumps({"import": imported - started, "init": built - imported}))
 """
 
@@ -71,120 +89,279 @@ SUBJECTS = (
 )
 
 
-def _environment(stack: LocalStack, subject: Subject) -> dict[str, str]:
-    env = dict(os.environ)
-    # The warm-up round must leave .pyc files behind, as it does for site-packages (pip compiles those).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if subject.function is not None:
-        env.update(stack.function_env[subject.function])
-    return env
+@dataclass(frozen=True)
+class Bundle:
+    key: str
+    label: str
+    path: Path
+    compiled: bool
 
 
-def _python(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """This interpreter in a fresh process, from the repository root, its output captured."""
-    return subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, *arguments],
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    version: str  # "3.13"
+
+    @property
+    def is_target(self) -> bool:
+        return self.version == "3.13"
+
+
+def find_python313() -> Interpreter | None:
+    """A Python 3.13 on this machine: $PYTHON313, python3.13 on PATH, or pyenv's; None if there is none."""
+    candidates = [os.environ.get("PYTHON313", ""), "python3.13"]
+    candidates += sorted(str(p) for p in Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))
+    for candidate in filter(None, candidates):
+        found = _version_of(candidate)
+        if found == "3.13":
+            return Interpreter(candidate, found)
+    return None
+
+
+def _version_of(python: str) -> str | None:
+    try:
+        answer = subprocess.run(  # noqa: S603 - a candidate interpreter, fixed code
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return answer.stdout.strip()
+
+
+def this_platform() -> str:
+    return f"manylinux2014_{platform.machine()}"
+
+
+def build_bundle(python: Interpreter, out: Path, *extra: str) -> Path:
+    subprocess.run(  # noqa: S603 - the build script, fixed arguments
+        [python.path, str(BUILD_SCRIPT), "--out", str(out), "--python-version", python.version, *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return out
+
+
+def build_bundles(python: Interpreter, work: Path, deps: str) -> list[Bundle]:
+    source = ["--deps-from-site-packages"] if deps == "site-packages" else ["--platform", this_platform()]
+    return [
+        Bundle(
+            "shipped",
+            "as shipped before (no .pyc, untrimmed)",
+            build_bundle(python, work / "shipped", *source, "--no-trim", "--no-compile"),
+            compiled=False,
+        ),
+        Bundle(
+            "compiled",
+            "compiled, untrimmed",
+            build_bundle(python, work / "compiled", *source, "--no-trim"),
+            compiled=True,
+        ),
+        Bundle("lean", "lean bundle (compiled, trimmed)", build_bundle(python, work / "lean", *source), True),
+    ]
+
+
+def zip_size(folder: Path) -> tuple[int, int]:
+    """Bytes of the folder zipped (deflate, as `sam package` zips), and of its botocore/data part."""
+    total = data = 0
+    with tempfile.TemporaryFile() as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder))
+        for info in archive.infolist():
+            total += info.compress_size
+            if info.filename.startswith("botocore/data/"):
+                data += info.compress_size
+    return total, data
+
+
+def target_sizes(python: Interpreter | None, work: Path) -> dict[str, Any]:
+    """The arm64 bundle's zip before and after: as pip unpacks it, and as the build makes it."""
+    if python is None:
+        return {}
+    before = build_bundle(python, work / "arm64-shipped", "--no-trim", "--no-compile")
+    after = build_bundle(python, work / "arm64-lean")
+    sizes: dict[str, Any] = {}
+    for name, folder in (("shipped", before), ("lean", after)):
+        total, data = zip_size(folder)
+        sizes[name] = {"zip_bytes": total, "botocore_data_zip_bytes": data}
+    sizes["services_kept"] = sorted(p.name for p in (after / "botocore" / "data").iterdir() if p.is_dir())
+    sizes["services_in_botocore"] = sum(1 for p in (before / "botocore" / "data").iterdir() if p.is_dir())
+    return sizes
+
+
+def _probe(python: Interpreter, bundle: Bundle, subject: Subject, env: dict[str, str]) -> dict[str, float]:
+    flags = ["-I", "-S"] + ([] if bundle.compiled else ["-B"])
+    answer = subprocess.run(  # noqa: S603 - an interpreter of this machine, fixed code
+        [python.path, *flags, "-c", _PROBE, str(bundle.path), subject.module, subject.init],
         env=env,
-        cwd=REPO_ROOT,
+        cwd=bundle.path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if answer.returncode != 0:
+        raise RuntimeError(f"{subject.module} from the {bundle.key} bundle failed:\n{answer.stderr[-3000:]}")
+    data: dict[str, float] = json.loads(answer.stdout.strip().splitlines()[-1])
+    return data
+
+
+def _largest_imports(python: Interpreter, bundle: Bundle, subject: Subject, env: dict[str, str]) -> list[Any]:
+    """The packages whose modules took longest to import (`-X importtime`, own time summed)."""
+    code = f"import sys; sys.path.insert(0, {str(bundle.path)!r}); import {subject.module}"
+    answer = subprocess.run(  # noqa: S603 - an interpreter of this machine, fixed code
+        [python.path, "-I", "-S", "-X", "importtime", "-c", code],
+        env=env,
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
     )
-
-
-def _probe(subject: Subject, env: dict[str, str]) -> dict[str, float]:
-    answer = _python(["-c", _PROBE, subject.module, subject.init], env)
-    data: dict[str, float] = json.loads(answer.stdout.strip().splitlines()[-1])
-    return data
-
-
-def _largest_imports(subject: Subject, env: dict[str, str], top: int = 6) -> list[dict[str, Any]]:
-    """The packages whose modules took longest to import (`python -X importtime`, own time summed)."""
-    answer = _python(["-X", "importtime", "-c", f"import {subject.module}"], env)
     totals: dict[str, int] = {}
     for line in answer.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| *(\S+)", line)
-        if match is None:
-            continue
-        package = match.group(2).split(".")[0]
-        totals[package] = totals.get(package, 0) + int(match.group(1))
-    ranked = sorted(totals.items(), key=lambda item: -item[1])[:top]
+        if match is not None:
+            package = match.group(2).split(".")[0]
+            totals[package] = totals.get(package, 0) + int(match.group(1))
+    ranked = sorted(totals.items(), key=lambda item: -item[1])[:5]
     return [{"package": name, "ms": round(us / 1000, 1)} for name, us in ranked]
 
 
-def _function_names(stack: LocalStack) -> set[str]:
-    return set(stack.function_env)
+def _environments(stack: LocalStack) -> dict[str, dict[str, str]]:
+    missing = [s.function for s in SUBJECTS if s.function and s.function not in stack.function_env]
+    if missing:
+        raise RuntimeError(f"template.yaml has no function {missing}")
+    base = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    return {s.key: {**base, **(stack.function_env[s.function] if s.function else {})} for s in SUBJECTS}
 
 
-def run(runs: int) -> Section:
-    results: dict[str, list[dict[str, float]]] = {subject.key: [] for subject in SUBJECTS}
-    largest: dict[str, list[dict[str, Any]]] = {}
-    with LocalStack(parameters={"LogLevel": "ERROR"}) as stack:
-        missing = [s.function for s in SUBJECTS if s.function and s.function not in _function_names(stack)]
-        if missing:
-            raise RuntimeError(f"template.yaml has no function {missing}")
-        envs = {subject.key: _environment(stack, subject) for subject in SUBJECTS}
-        for subject in SUBJECTS:  # warm-up: .pyc files and the file cache
-            _probe(subject, envs[subject.key])
-        for _ in range(runs):
-            for subject in SUBJECTS:  # interleaved, so drift affects all alike
-                results[subject.key].append(_probe(subject, envs[subject.key]))
-        for subject in SUBJECTS:
-            largest[subject.key] = _largest_imports(subject, envs[subject.key])
+def run(runs: int, deps: str = "pip") -> Section:
+    found = find_python313()
+    python = found or Interpreter(sys.executable, f"{sys.version_info.major}.{sys.version_info.minor}")
+    if deps == "site-packages":  # no network: this interpreter's own installed packages
+        python = Interpreter(sys.executable, f"{sys.version_info.major}.{sys.version_info.minor}")
+    results: dict[str, dict[str, list[dict[str, float]]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
+        work = Path(folder)
+        bundles = build_bundles(python, work, deps)
+        sizes = target_sizes(found, work) if deps == "pip" else {}
+        with LocalStack(parameters={"LogLevel": "ERROR"}) as stack:
+            envs = _environments(stack)
+            for bundle in bundles:  # one unmeasured round: a warm file cache for every bundle
+                for subject in SUBJECTS:
+                    _probe(python, bundle, subject, envs[subject.key])
+            results = {b.key: {s.key: [] for s in SUBJECTS} for b in bundles}
+            for _ in range(runs):
+                for bundle in bundles:  # interleaved, so drift affects all alike
+                    for subject in SUBJECTS:
+                        results[bundle.key][subject.key].append(
+                            _probe(python, bundle, subject, envs[subject.key])
+                        )
+            largest = {s.key: _largest_imports(python, bundles[-1], s, envs[s.key]) for s in SUBJECTS}
+    return _section(bundles, results, largest, sizes, python, deps)
 
-    floor = sorted(r["import"] + r["init"] for r in results["floor"])[len(results["floor"]) // 2] * 1000
+
+def _total_ms(rows: list[dict[str, float]]) -> list[float]:
+    return [(row["import"] + row["init"]) * 1000 for row in rows]
+
+
+def _section(
+    bundles: list[Bundle],
+    results: dict[str, dict[str, list[dict[str, float]]]],
+    largest: dict[str, list[Any]],
+    sizes: dict[str, Any],
+    python: Interpreter,
+    deps: str,
+) -> Section:
+    where = (
+        f"Python {python.version} on {platform.machine()} (this machine; the target is Python 3.13 on arm64)"
+        + ("" if python.is_target else " — no Python 3.13 was found here, so this interpreter stands in")
+    )
     section = Section(
         key="cold_start",
-        title="4. Cold start: import and initialization of each handler",
+        title="4. Cold start of each handler from the built bundle",
         setup=(
-            "A fresh `python -c` per measurement, timing `import <handler module>` and then what the first "
-            "invocation builds before any network call (http, sync_worker: `service()`; event_router: "
-            "`router()`; nightly: `get_settings()`), with the function's environment from the local stack "
-            "(X-Ray tracing off). Floor: `import boto3` + `boto3.client('sqs')` the same way. Interleaved "
-            "rounds after one unmeasured warm-up round (warm file cache, compiled .pyc)."
+            f"Bundles built by functions/build_bundle.py for {where}, dependencies "
+            + ("installed by pip from PyPI" if deps == "pip" else "copied from this .venv (no network)")
+            + ". A fresh `python -I -S` per measurement with only the bundle and the standard library on "
+            "sys.path, timing `import <handler module>` and what the first invocation builds before any "
+            "network call (http, sync_worker: `service()`; event_router: `router()`; nightly: "
+            "`get_settings()`), with the function's environment from the local stack (X-Ray off). Floor: "
+            "`import boto3` + `boto3.client('sqs')` from the same bundle. 'As shipped before' runs with "
+            "`-B`: no .pyc in the bundle and none written, as on Lambda's read-only /var/task. Bundles "
+            "and handlers interleaved, after one unmeasured round (warm file cache)."
         ),
     )
-    for subject in SUBJECTS:
-        rows = results[subject.key]
-        if subject.key == "floor":
+    for bundle in bundles:
+        rows = results[bundle.key]
+        floor_samples = samples(_total_ms(rows["floor"]))
+        floor = sorted(floor_samples)[len(floor_samples) // 2]
+        section.add(Figure(f"{bundle.key}_floor", f"{bundle.label}: floor", "ms", floor_samples))
+        for subject in SUBJECTS[1:]:
+            init = subject.init.replace("settings", "get_settings")
             section.add(
                 Figure(
-                    "floor", subject.label, "ms", samples([(r["import"] + r["init"]) * 1000 for r in rows])
+                    f"{bundle.key}_{subject.key}_total",
+                    f"{bundle.label}: {subject.label}, import + {init}()",
+                    "ms",
+                    samples(_total_ms(rows[subject.key])),
+                    floor,
+                    "floor in the same bundle (median)",
                 )
             )
-            continue
-        section.add(
-            Figure(
-                f"{subject.key}_import",
-                f"{subject.label}: import",
-                "ms",
-                samples([r["import"] * 1000 for r in rows]),
-                floor,
-                "import boto3 + one client (median)",
+    if sizes:
+        for name in ("shipped", "lean"):
+            section.add(
+                Figure(
+                    f"zip_{name}",
+                    f"arm64 python3.13 bundle zipped, {'as shipped before' if name == 'shipped' else 'lean'}",
+                    "MB",
+                    (sizes[name]["zip_bytes"] / 1e6,),
+                )
             )
+        before, after = sizes["shipped"], sizes["lean"]
+        kept = sizes["services_kept"]
+        mb = {
+            key: value / 1e6 for key, value in (("zip0", before["zip_bytes"]), ("zip1", after["zip_bytes"]))
+        }
+        data0, data1 = before["botocore_data_zip_bytes"] / 1e6, after["botocore_data_zip_bytes"] / 1e6
+        section.notes.append(
+            f"Trimming botocore's data: of {sizes['services_in_botocore']} services' models, the bundle "
+            f"keeps {len(kept)} ({', '.join(kept)}); botocore's data goes from {data0:.1f} MB to "
+            f"{data1:.2f} MB of the zip, which goes from {mb['zip0']:.1f} MB to {mb['zip1']:.1f} MB (the "
+            "lean one includes the .pyc files). Lambda downloads and unpacks the zip on a cold start; "
+            "that part is not measured here."
         )
-        section.add(
-            Figure(
-                f"{subject.key}_total",
-                f"{subject.label}: import + {subject.init.replace('settings', 'get_settings')}()",
-                "ms",
-                samples([(r["import"] + r["init"]) * 1000 for r in rows]),
-                floor,
-                "import boto3 + one client (median)",
-            )
-        )
-    section.details = {"runs": results, "largest_imports_ms": largest}
+    elif deps == "pip":
+        section.notes.append("No Python 3.13 here: the arm64 bundle's size was not measured.")
+    lean = results[bundles[-1].key]
+    lean_floor = sorted(_total_ms(lean["floor"]))[len(lean["floor"]) // 2]
+    worst = max(sorted(_total_ms(lean[s.key]))[len(lean[s.key]) // 2] for s in SUBJECTS[1:])
+    section.notes.append(
+        f"Lean bundle: the slowest handler's cold start is {worst / lean_floor:.2f} × the floor in the same "
+        "bundle (median)."
+    )
     for subject in SUBJECTS:
         top = ", ".join(f"{item['package']} {item['ms']:.0f} ms" for item in largest[subject.key][:4])
-        section.notes.append(f"Largest imports, {subject.label} (own time, one `-X importtime` run): {top}.")
-    if any(item["package"] == "aws_xray_sdk" for items in largest.values() for item in items):
         section.notes.append(
-            "aws_xray_sdk is imported by Powertools' Tracer when `observability` creates it, even with "
-            "tracing off; the Lambda bundle has it too (functions/requirements.txt asks for "
-            "aws-lambda-powertools[tracer]), so that cost is paid in Lambda as well. awscrt and "
-            "cryptography are installed here by the dev tools and imported by boto3 when present (they "
-            "are in the floor too); whether a Lambda bundle has them depends on what `sam build` "
-            "installs, so those parts of the figures are this .venv's."
+            f"Largest imports from the lean bundle, {subject.label} (own time, one run): {top}."
         )
+    section.notes.append(
+        "Measured on this machine's CPU and disk, not Lambda's (arm64, a CPU share by memory size); the "
+        "ratio to the floor in the same bundle is the figure that carries over, not the milliseconds."
+    )
+    section.details = {
+        "python": python.__dict__,
+        "platform": this_platform(),
+        "deps": deps,
+        "bundles": {b.key: b.label for b in bundles},
+        "runs": results,
+        "largest_imports_ms": largest,
+        "sizes": sizes,
+    }
     return section

@@ -10,6 +10,7 @@ and otherwise is `LocalStack` unchanged. Should `LocalStack` stop starting moto 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -18,8 +19,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from infra.local.stack import LocalStack
+from infra.local.aws_resources import REGION
+from infra.local.stack import LocalStack, reset_function_caches
 
 
 @dataclass
@@ -91,3 +94,46 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0)
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.05)
     raise RuntimeError(f"moto's server did not answer at {url} within {timeout:.0f} s")
+
+
+@dataclass
+class InProcessAwsStack(LocalStack):
+    """The local stack with moto answering in this process, at botocore's HTTP layer (`mock_aws`).
+
+    No moto server and no HTTP hop for AWS calls: DynamoDB, KMS and Secrets Manager cost the process
+    only moto's own work, so a benchmark whose pace should be set by ORCID's and Orbit's latency is
+    not set by the emulation of AWS. SQS is driven by the benchmark itself (bench/fifo.py).
+    """
+
+    _mock: Any = field(init=False, default=None)
+
+    def _start_moto(self) -> None:
+        from moto import mock_aws
+
+        self._mock = mock_aws()
+        self._mock.start()
+        self._saved_env.setdefault("AWS_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL"))
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        self._set_env(
+            {
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+            }
+        )
+        reset_function_caches()
+
+    def start(self) -> InProcessAwsStack:
+        super().start()
+        return self
+
+    def __enter__(self) -> InProcessAwsStack:
+        return self.start()
+
+    def stop(self) -> None:
+        super().stop()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None

@@ -4,11 +4,11 @@
     python -m bench.run --only calls,fan_out  # some of them; the others keep their last results
     python -m bench.run --runs 5 --researchers 100
 
-Benchmarks: calls (ORCID calls per researcher), throughput (500 researchers' first sync against ORCID's
-limit), overhead (our CPU time per work and per event), cold_start (handler imports), fan_out (the
-nightly fan-out to 50,000 consents), status_page (a researcher with 2,000 outputs), feed_latency (an
-Orbit edit → on ORCID through the change feed, at the default poll interval). Runs per figure: 3, or 5
-for the quick ones, unless --runs.
+Benchmarks: calls (ORCID calls per researcher), throughput (a nightly run of 1,000 researchers
+against ORCID's limit, with latency), overhead (our CPU time per work and per event), cold_start
+(handlers from the built bundle), fan_out (the nightly fan-out to 50,000 consents), status_page (a
+researcher with 2,000 outputs), feed_latency (an Orbit edit → on ORCID through the change feed, at the
+default poll interval). Runs per figure: 3 (throughput: 2), or 5 for the quick ones, unless --runs.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ RESULTS_MD = "RESULTS.md"
 ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out", "status_page", "feed_latency")
 DEFAULT_RUNS = {
     "calls": 3,
-    "throughput": 3,
+    "throughput": 2,
     "overhead": 5,
     "cold_start": 5,
     "fan_out": 3,
@@ -45,16 +45,19 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--runs", type=int, default=None, help="runs per figure for every benchmark")
     parser.add_argument("--only", default=",".join(ORDER), help=f"comma-separated, of: {', '.join(ORDER)}")
-    parser.add_argument("--researchers", type=int, default=500, help="throughput: researchers (500)")
-    parser.add_argument("--outputs", type=int, default=40, help="throughput: outputs each (40)")
+    parser.add_argument("--researchers", type=int, default=1000, help="throughput: researchers (1000)")
+    parser.add_argument("--outputs", type=int, default=3, help="throughput: outputs each (3)")
     parser.add_argument(
-        "--speedup",
-        type=float,
-        default=1.0,
-        help="throughput: run the ORCID stand-in's limiter and the workers' pacing this much faster (1)",
+        "--previous-researchers",
+        type=int,
+        default=300,
+        help="throughput: researchers for the previous design's night (300)",
     )
-    parser.add_argument("--ceiling-calls", type=int, default=1000, help="pacing ceiling: calls (1000)")
-    parser.add_argument("--ceiling-speedup", type=float, default=8.0, help="pacing ceiling: speedup (8)")
+    parser.add_argument(
+        "--orcid-latency", type=float, default=0.3, help="throughput: ORCID's latency, s (0.3)"
+    )
+    parser.add_argument("--pure-latency", type=float, default=0.5, help="throughput: Pure's latency, s (0.5)")
+    parser.add_argument("--jitter", type=float, default=0.3, help="throughput: latency ± this share (0.3)")
     parser.add_argument(
         "--consents", type=int, default=fanout.ACTIVE, help="fan-out: active consents (50000)"
     )
@@ -69,6 +72,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=None,
         help="feed latency: seconds between poller runs (default: the template's schedule, 60)",
+    )
+    parser.add_argument(
+        "--bundle-deps",
+        choices=("pip", "site-packages"),
+        default="pip",
+        help="cold start: bundle dependencies from PyPI (pip), or copied from this .venv (no network)",
     )
     parser.add_argument(
         "--out", type=Path, default=BENCH_DIR, help="folder for results.json and RESULTS.md (bench/)"
@@ -87,10 +96,14 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
     return {
         "calls": lambda runs: calls.run(runs),
         "throughput": lambda runs: throughput.run(
-            runs, args.researchers, args.outputs, args.speedup, args.ceiling_calls, args.ceiling_speedup
+            runs,
+            args.researchers,
+            args.outputs,
+            throughput.Latency(args.orcid_latency, args.pure_latency, args.jitter),
+            min(args.previous_researchers, args.researchers),
         ),
         "overhead": lambda runs: overhead.run(runs),
-        "cold_start": lambda runs: coldstart.run(runs),
+        "cold_start": lambda runs: coldstart.run(runs, args.bundle_deps),
         "fan_out": lambda runs: fanout.run(runs, active=args.consents),
         "status_page": lambda runs: status_page.run(runs, args.page_outputs),
         "feed_latency": lambda runs: feed_latency.run(runs, args.feed_edits, args.feed_interval),

@@ -1,65 +1,62 @@
-"""Benchmark 2: a first sync of many researchers at once, against ORCID's limit of 24 requests/s, burst 40.
+"""Benchmark 2: a nightly run of many researchers against ORCID's limit, with the internet's latency.
 
-The ORCID stand-in enforces the limit (503 beyond the burst). The sync workers run as the template
-deploys them: as many at once as the SQS event source's MaximumConcurrency, each in its own process
-(its own execution environment, so its own token bucket at ORCID_REQUESTS_PER_SECOND / ORCID_BURST),
-each polling `sync-jobs` with the template's batch size and invoking the real handler.
+ORCID and Orbit stand-ins answer like the internet does (ORCID ~300 ms, Pure ~500 ms, each ±30 %,
+seeded); the ORCID stand-in enforces ORCID's limit (24 requests/s, burst 40, 503 beyond). The AWS side
+runs in this process and does not set the pace: `bench.memory_store` answers DynamoDB and KMS at
+botocore's HTTP layer, moto (in process, `bench.localstack.InProcessAwsStack`) the rest, and
+`bench.fifo.FifoPoller` plays the SQS FIFO queue and Lambda's poller. The sync workers are the real
+handler, invoked as the template deploys it: MaximumConcurrency execution environments at once,
+each its own SyncService with its own token bucket (ORCID_REQUESTS_PER_SECOND, ORCID_BURST),
+batches of BatchSize. They are threads of this process, each environment's service kept apart by a
+context variable.
 
-The floor is the calls a first sync needs (one `GET /activities`, one bulk `POST /works`, one employment
-and one profile link per researcher with ≤ 100 outputs) at 24 per second. A `speedup` > 1 runs the
-stand-in's limiter and the workers' pacing on the same accelerated clock (`bench.clock.ScaledClock`),
-so elapsed ÷ floor keeps its meaning.
-
-A second, shorter run (the pacing ceiling) sends only cheap reads with the same pacing and concurrency,
-to show the rate the pacing design reaches when nothing else takes time.
+Steps, each a function: `seed` (researchers, outputs, consents), `first_sync` (unmeasured, no latency,
+so that the night finds everything in place), `nightly` (measured), `verify`, and `section`.
+Measured beside each other: the template as it is; the same workers sharing one bucket (what a shared,
+cross-process limiter would give at best, without its own cost); and the previous design (2 workers,
+batch 5, 10 requests/s each, one job after the other), on fewer researchers.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
-import os
-import queue
+import contextvars
 import statistics
 import threading
 import time
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import Any
+from unittest import mock
 
-import boto3
-
-from bench.clock import ScaledClock
 from bench.common import Figure, Section, samples
-from bench.localstack import BenchStack
-from bench.seed import Seeded, seed_connected
-from bench.worker import worker_main
-from infra.local.records import sources_on_orcid, titles_on_orcid
-from infra.local.stack import LOCAL_CLIENT_ID, LocalStack
+from bench.fifo import FifoPoller
+from bench.localstack import InProcessAwsStack
+from bench.memory_store import MemoryStore
+from bench.seed import Seeded, consent_directly, new_researcher, with_outputs
+from infra.local.records import sources_on_orcid
+from infra.local.stack import reset_function_caches
 from infra.local.template import resources_of_type
 from infra.orcid_standin.faults import RateLimiter
-from orcid_sync.orcid.client import BULK_LIMIT, OrcidWorksClient
-from orcid_sync.orcid.oauth import REQUIRED_SCOPES
+from orcid_sync.jobs.sync_jobs import SyncJob, nightly_job
 from orcid_sync.orcid.pacing import TokenBucket
-
-if TYPE_CHECKING:
-    from multiprocessing.queues import Queue
-    from multiprocessing.sharedctypes import Synchronized
-
-    Results = Queue[tuple[str, dict[str, Any]]]
+from orcid_sync.store.token_cipher import TokenCipher
 
 ORCID_RATE = 24.0  # requests per second per member client (../shared/docs/orcid-api.md, "Limits")
 ORCID_BURST = 40
 WORKER = "SyncWorkerFunction"
-RUN_TIMEOUT_SECONDS = 1200.0
+RUN_TIMEOUT_SECONDS = 1800.0
+TODAY = "previous"
 
 
 class CountingRateLimiter(RateLimiter):
     """The stand-in's limiter, also noting when each request arrived and how many it refused (503)."""
 
-    def __init__(self, speedup: float) -> None:
-        super().__init__(rate=ORCID_RATE, burst=ORCID_BURST, speedup=speedup)
+    def __init__(self) -> None:
+        super().__init__(rate=ORCID_RATE, burst=ORCID_BURST)
         self.arrivals: list[float] = []
         self.refused = 0
         self._notes = threading.Lock()
@@ -78,516 +75,533 @@ class CountingRateLimiter(RateLimiter):
             self.refused = 0
 
     def peak_per_second(self) -> int:
-        """The most requests that arrived within any one second of the stand-in's (accelerated) time."""
-        window = 1.0 / self.speedup
         times = sorted(self.arrivals)
-        return max((i + 1 - bisect_left(times, t - window + 1e-9) for i, t in enumerate(times)), default=0)
+        return max((i + 1 - bisect_left(times, t - 1.0 + 1e-9) for i, t in enumerate(times)), default=0)
+
+
+class CountingBucket(TokenBucket):
+    """A token bucket that adds up how long it made its callers wait."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        super().__init__(rate=rate, burst=burst)
+        self.waited = 0.0
+        self._sum = threading.Lock()
+
+    def reserve(self) -> float:
+        wait = super().reserve()
+        with self._sum:
+            self.waited += wait
+        return wait
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
+    """How the sync workers run: environments at once, batch size, pacing each, jobs at once each."""
+
+    label: str
     concurrency: int
     batch_size: int
     rate: float
     burst: int
+    jobs_at_once: int
+    shared_bucket: bool = False
+
+    @property
+    def design_rate(self) -> float:
+        return self.rate if self.shared_bucket else self.concurrency * self.rate
 
 
-def worker_config(stack: LocalStack) -> WorkerConfig:
+def template_config(stack: InProcessAwsStack) -> WorkerConfig:
     """MaximumConcurrency and BatchSize of the worker's SQS event, its pacing from its environment."""
+    from orcid_sync.jobs.fifo_processor import MAX_GROUPS_AT_ONCE
+
     function = resources_of_type(stack.template, "AWS::Serverless::Function")[WORKER]
     (event,) = [e for e in function["Properties"]["Events"].values() if e.get("Type") == "SQS"]
     props = event["Properties"]
     env = stack.function_env[WORKER]
     return WorkerConfig(
+        label="template",
         concurrency=int((props.get("ScalingConfig") or {}).get("MaximumConcurrency", 1000)),
         batch_size=int(props.get("BatchSize", 10)),
         rate=float(env["ORCID_REQUESTS_PER_SECOND"]),
         burst=int(env["ORCID_BURST"]),
+        jobs_at_once=MAX_GROUPS_AT_ONCE,
     )
+
+
+def shared_config(config: WorkerConfig) -> WorkerConfig:
+    """The same workers, all paced by one bucket at ORCID's limit less the template's headroom."""
+    return WorkerConfig(
+        label="shared",
+        concurrency=config.concurrency,
+        batch_size=config.batch_size,
+        rate=min(ORCID_RATE, config.concurrency * config.rate),
+        burst=min(ORCID_BURST, config.concurrency * config.burst),
+        jobs_at_once=config.jobs_at_once,
+        shared_bucket=True,
+    )
+
+
+PREVIOUS = WorkerConfig(label=TODAY, concurrency=2, batch_size=5, rate=10.0, burst=20, jobs_at_once=1)
+SEEDING = WorkerConfig(label="seeding", concurrency=4, batch_size=10, rate=1e6, burst=10**6, jobs_at_once=10)
 
 
 @dataclass
 class RunResult:
+    config: WorkerConfig
+    researchers: int
     elapsed: float = 0.0
     calls: Counter[str] = field(default_factory=Counter)
+    orbit_calls: int = 0
     refused: int = 0
     peak: int = 0
+    invocations: int = 0
+    failed: int = 0
+    crashed: int = 0
+    dead: int = 0
+    pacing_wait: float = 0.0
+    cpu: float = 0.0
     verified: int = 0
     wrong: list[str] = field(default_factory=list)
-    cpu_main: float = 0.0
-    cpu_workers: float = 0.0
-    cpu_moto: float | None = None
-    workers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def made(self) -> int:
         return sum(self.calls.values())
 
-    def worker_total(self, name: str) -> float:
-        return sum(float(worker[name]) for worker in self.workers)
+    @property
+    def floor(self) -> float:
+        return self.made / ORCID_RATE
+
+    @property
+    def rate(self) -> float:
+        return self.made / self.elapsed if self.elapsed else 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "config": self.config.__dict__,
+            "researchers": self.researchers,
             "elapsed_s": round(self.elapsed, 3),
             "orcid_calls": dict(self.calls),
+            "orbit_calls": self.orbit_calls,
             "refused_503": self.refused,
             "peak_requests_in_one_second": self.peak,
+            "invocations": self.invocations,
+            "failed_records": self.failed,
+            "crashed_invocations": self.crashed,
+            "pacing_wait_s": round(self.pacing_wait, 1),
+            "cpu_s_this_process": round(self.cpu, 1),
             "records_verified": self.verified,
             "records_wrong": self.wrong[:20],
-            "cpu_s": {
-                "main_process (ORCID and Orbit stand-ins, bench)": round(self.cpu_main, 1),
-                "moto_process": round(self.cpu_moto, 1) if self.cpu_moto is not None else None,
-                "worker_processes": round(self.cpu_workers, 1),
-            },
-            "workers": self.workers,
         }
 
 
-def first_sync_run(
-    researchers: int, outputs_each: int, speedup: float
-) -> tuple[RunResult, WorkerConfig, bool]:
-    """One run on a fresh stack; returns the result, the worker configuration, and whether moto ran apart."""
-    with BenchStack(parameters={"LogLevel": "ERROR"}) as stack:
-        config = worker_config(stack)
-        limiter = CountingRateLimiter(speedup)
-        stack.orcid.api.rate_limit = limiter
-        consumer = next(c for c in stack.queues.consumers if c.function == WORKER)
-        spec = stack.queues.functions[WORKER]
-        context = multiprocessing.get_context("spawn")
-        go, stop = context.Event(), context.Event()
-        done: Synchronized[int] = context.Value("i", 0)
-        results: Results = context.Queue()
-        # Started before the seeding, so their imports overlap it; they wait for `go`.
-        processes = [
-            context.Process(
-                target=worker_main,
-                args=(consumer, spec, speedup, go, stop, done, results),
-                name=f"sync-worker-{n}",
-                daemon=True,
-            )
-            for n in range(config.concurrency)
-        ]
-        for process in processes:
-            process.start()
-        result = RunResult()
-        try:
-            seeded = seed_connected(stack, researchers, outputs_each)
-            for _ in processes:
-                _expect(results, "ready", timeout=120)
-            before = Counter(stack.orcid.api.calls)
-            limiter.reset_notes()
-            moto_before = stack.moto_cpu_seconds()
-            cpu_before = time.process_time()
-            started = time.monotonic()
-            go.set()
-            _wait_until_drained(consumer.url, started, done, researchers)
-            result.elapsed = time.monotonic() - started
-            result.cpu_main = time.process_time() - cpu_before
-            moto_after = stack.moto_cpu_seconds()
-            if moto_before is not None and moto_after is not None:
-                result.cpu_moto = moto_after - moto_before
-            stop.set()
-            result.workers = [_expect(results, "done", timeout=60) for _ in processes]
-        finally:
-            stop.set()
-            go.set()
-            for process in processes:
-                process.join(timeout=30)
-                if process.is_alive():
-                    process.terminate()
-        result.calls = Counter(stack.orcid.api.calls) - before
-        result.refused = limiter.refused
-        result.peak = limiter.peak_per_second()
-        result.cpu_workers = result.worker_total("cpu_seconds")
-        result.verified, result.wrong = _verify(stack, seeded)
-        return result, config, stack.moto_process is not None
+# --- step 1: researchers, their outputs in Orbit, their consents ---------------------------------------
 
 
-def _expect(results: Results, kind: str, timeout: float) -> dict[str, Any]:
-    try:
-        said, stats = results.get(timeout=timeout)
-    except queue.Empty:
-        raise RuntimeError(f"a worker process did not say {kind!r} within {timeout:.0f} s") from None
-    if said != kind:
-        raise RuntimeError(f"a worker process said {said!r}, not {kind!r}")
-    return stats
+def seed(stack: InProcessAwsStack, researchers: int, outputs_each: int) -> tuple[list[Seeded], list[SyncJob]]:
+    cipher = TokenCipher(stack.resources.refs["TokenKey"])
+    seeded, jobs = [], []
+    for number in range(researchers):
+        researcher = new_researcher(stack, number)
+        outputs = with_outputs(stack, researcher, outputs_each)
+        orcid, job = consent_directly(stack, cipher, researcher)
+        seeded.append(Seeded(researcher, orcid, outputs))
+        jobs.append(job)
+    return seeded, jobs
 
 
-def _wait_until_drained(queue_url: str, started: float, done: Synchronized[int], jobs: int) -> None:
-    """Until `sync-jobs` holds no message, visible or in flight (the workers delete what they finish).
+# --- the workers: the real handler, as Lambda runs it ---------------------------------------------------
 
-    SQS is asked once the workers have finished `jobs` messages, and otherwise every few seconds (in
-    case some went to the dead-letter queue): moto's queue attributes take time in proportion to the
-    messages held, on the machine the run is measured on.
-    """
-    sqs = boto3.client("sqs")
-    asked = time.monotonic()
-    while True:
-        now = time.monotonic()
-        if now - started > RUN_TIMEOUT_SECONDS:
-            raise RuntimeError(f"sync-jobs did not drain within {RUN_TIMEOUT_SECONDS:.0f} s")
-        if done.value < jobs and now - asked < 5.0:
-            time.sleep(0.02)
-            continue
-        asked = now
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        if not int(attributes["ApproximateNumberOfMessages"]) and not int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        ):
-            return
-        time.sleep(0.02)
+_environment: contextvars.ContextVar[Any] = contextvars.ContextVar("sync_worker_environment")
 
 
-def _verify(stack: LocalStack, seeded: list[Seeded]) -> tuple[int, list[str]]:
-    """Records holding each of the researcher's Orbit outputs exactly once, with Orbit's title."""
-    verified, wrong = 0, []
-    for item in seeded:
-        expected = {output.uuid: 1 for output in item.outputs}
-        titles = {output.uuid: output.title_en or "" for output in item.outputs}
-        if sources_on_orcid(stack, item.orcid) == expected and titles_on_orcid(stack, item.orcid) == titles:
-            verified += 1
-        else:
-            wrong.append(item.researcher.uuid)
-    return verified, wrong
+@contextmanager
+def _environments() -> Iterator[None]:
+    """The handler's `service()` answers each worker thread's own service (its execution environment)."""
+    from orcid_sync.handlers import sync_worker
+
+    with mock.patch.object(sync_worker, "service", side_effect=_environment.get):
+        yield
 
 
-# --- the pacing ceiling: the same pacing and concurrency, only cheap calls ----------------------------
+def _build_service(config: WorkerConfig, shared: CountingBucket | None) -> tuple[Any, CountingBucket]:
+    from orcid_sync.config import get_settings
+    from orcid_sync.sync import factory
+
+    bucket = shared or CountingBucket(config.rate, config.burst)
+    with mock.patch.object(factory, "TokenBucket", return_value=bucket):
+        return factory.build_sync_service(get_settings()), bucket
+
+
+def run_workers(
+    stack: InProcessAwsStack, poller: FifoPoller, config: WorkerConfig, result: RunResult
+) -> None:
+    """`config.concurrency` workers take batches and invoke the handler until the queue is drained."""
+    from orcid_sync.handlers import sync_worker
+    from orcid_sync.observability import metrics
+
+    spec = stack.function(WORKER)
+    shared = CountingBucket(config.rate, config.burst) if config.shared_bucket else None
+    built = [_build_service(config, shared) for _ in range(config.concurrency)]
+    buckets = {id(bucket): bucket for _, bucket in built}
+    counts = Counter[str]()
+    counting = threading.Lock()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def worker(service: Any) -> None:
+        _environment.set(service)
+        while not stop.is_set():
+            batch = poller.take(config.batch_size)
+            if not batch:
+                continue
+            failed: set[str] = set()
+            try:
+                answer = spec.call({"Records": batch})
+                failed = {item["itemIdentifier"] for item in (answer or {}).get("batchItemFailures", [])}
+            except Exception as exc:  # an invocation error: the whole batch comes back
+                failed = {record["messageId"] for record in batch}
+                with counting:
+                    counts["crashed"] += 1
+                    if len(errors) < 5:
+                        errors.append(exc)
+            finally:
+                with sync_worker._metrics_lock:  # metrics are off here; keep them empty
+                    metrics.clear_metrics()
+            with counting:
+                counts["invocations"] += 1
+                counts["failed"] += len(failed)
+            poller.done(batch, failed)
+
+    threads = [threading.Thread(target=worker, args=(service,), daemon=True) for service, _ in built]
+    cpu = time.process_time()
+    started = time.monotonic()
+    with _environments(), sync_worker_jobs_at_once(config.jobs_at_once):
+        for thread in threads:
+            thread.start()
+        while not poller.drained():
+            if time.monotonic() - started > RUN_TIMEOUT_SECONDS:
+                stop.set()
+                raise RuntimeError(f"the jobs did not finish within {RUN_TIMEOUT_SECONDS:.0f} s")
+            time.sleep(0.01)
+        result.elapsed = time.monotonic() - started
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    result.cpu = time.process_time() - cpu
+    result.invocations, result.failed, result.crashed = (
+        counts["invocations"],
+        counts["failed"],
+        counts["crashed"],
+    )
+    result.pacing_wait = sum(bucket.waited for bucket in buckets.values())
+    result.dead = len(poller.dead)
+    if errors:
+        raise RuntimeError(f"{counts['crashed']} invocations crashed; the first: {errors[0]!r}")
+
+
+@contextmanager
+def sync_worker_jobs_at_once(jobs: int) -> Iterator[None]:
+    from orcid_sync.handlers import sync_worker
+
+    with mock.patch.object(sync_worker, "MAX_GROUPS_AT_ONCE", jobs):
+        yield
+
+
+def _poller(stack: InProcessAwsStack, jobs: list[SyncJob]) -> FifoPoller:
+    poller = FifoPoller(stack.resources.attributes[("SyncJobsQueue", "Arn")], "eu-north-1")
+    poller.enqueue(jobs)
+    return poller
+
+
+# --- step 2: the first sync, unmeasured and without latency ---------------------------------------------
+
+
+def first_sync(stack: InProcessAwsStack, jobs: list[SyncJob]) -> None:
+    stack.orcid.api.rate_limit.enabled = False
+    stack.orcid.api.faults.latency = 0.0
+    stack.orbit.latency = 0.0
+    run_workers(stack, _poller(stack, jobs), SEEDING, RunResult(SEEDING, len(jobs)))
+    stack.orcid.api.rate_limit.enabled = True
+
+
+# --- step 3: the night, measured ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CeilingResult:
-    elapsed: float
-    calls: int
-    refused: int
-    peak: int
+class Latency:
+    orcid: float
+    pure: float
+    jitter: float
 
 
-def pacing_ceiling_run(calls: int, speedup: float) -> CeilingResult:
-    """`calls` GET /works from `concurrency` workers, each with its own token bucket (template values).
-
-    The workers are threads here: a read of an empty record costs the stand-in little, so one process
-    keeps up, and each thread has its own bucket as each Lambda execution environment would.
-    """
-    with LocalStack(parameters={"LogLevel": "ERROR"}) as stack:
-        config = worker_config(stack)
-        limiter = CountingRateLimiter(speedup)
-        stack.orcid.api.rate_limit = limiter
-        record = stack.orcid.state.add_record("Ida", "Holm")
-        token = stack.orcid.state.issue_token(record.orcid, LOCAL_CLIENT_ID, REQUIRED_SCOPES).access_token
-        api = f"{stack.orcid_url}/v3.0"
-        shares = [
-            calls // config.concurrency + (1 if n < calls % config.concurrency else 0)
-            for n in range(config.concurrency)
-        ]
-        errors: list[Exception] = []
-
-        def worker(share: int) -> None:
-            clock = ScaledClock(speedup)
-            pacer = TokenBucket(rate=config.rate, burst=config.burst, clock=clock.now, sleep=clock.sleep)
-            client = OrcidWorksClient(api, LOCAL_CLIENT_ID, pacer=pacer, clock=clock.now, sleep=clock.sleep)
-            try:
-                for _ in range(share):
-                    client.list_works(record.orcid, token)
-            except Exception as exc:  # reported after the run
-                errors.append(exc)
-
-        threads = [threading.Thread(target=worker, args=(share,), daemon=True) for share in shares]
-        limiter.reset_notes()
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
-        if errors:
-            raise RuntimeError(f"the pacing ceiling run failed: {errors[0]!r}")
-        return CeilingResult(
-            elapsed, sum(stack.orcid.api.calls.values()), limiter.refused, limiter.peak_per_second()
-        )
+def nightly(
+    stack: InProcessAwsStack,
+    seeded: list[Seeded],
+    config: WorkerConfig,
+    latency: Latency,
+    limiter: CountingRateLimiter,
+    night: str,
+) -> RunResult:
+    stack.orcid.api.faults.latency, stack.orcid.api.faults.latency_jitter = latency.orcid, latency.jitter
+    stack.orbit.latency, stack.orbit.latency_jitter = latency.pure, latency.jitter
+    result = RunResult(config, len(seeded))
+    poller = _poller(stack, [nightly_job(item.researcher.uuid, night) for item in seeded])
+    limiter.reset()
+    limiter.reset_notes()
+    before, orbit_before = Counter(stack.orcid.api.calls), sum(stack.orbit.calls.values())
+    run_workers(stack, poller, config, result)
+    result.calls = Counter(stack.orcid.api.calls) - before
+    result.orbit_calls = sum(stack.orbit.calls.values()) - orbit_before
+    result.refused, result.peak = limiter.refused, limiter.peak_per_second()
+    return result
 
 
-# --- the section --------------------------------------------------------------------------------------
+# --- step 4: every record as Orbit says ----------------------------------------------------------------
+
+
+def verify(stack: InProcessAwsStack, seeded: list[Seeded], result: RunResult) -> None:
+    """Records holding each of the researcher's Orbit outputs exactly once."""
+    for item in seeded:
+        if sources_on_orcid(stack, item.orcid) == {output.uuid: 1 for output in item.outputs}:
+            result.verified += 1
+        else:
+            result.wrong.append(item.researcher.uuid)
+
+
+# --- the whole benchmark ------------------------------------------------------------------------------
+
+
+@contextmanager
+def memory_store(stack: InProcessAwsStack) -> Iterator[MemoryStore]:
+    """The worker's tables and key answered in O(1) in this process (bench/memory_store.py)."""
+    store = MemoryStore()
+    store.mirror_tables([stack.resources.refs["ConsentsTable"], stack.resources.refs["WorkLinksTable"]])
+    store.key_arns[stack.resources.refs["TokenKey"]] = stack.resources.attributes[("TokenKey", "Arn")]
+    store.install()
+    reset_function_caches()  # clients made from now on are answered by the store
+    try:
+        yield store
+    finally:
+        store.uninstall()
+        reset_function_caches()
 
 
 def run(
-    runs: int,
-    researchers: int,
-    outputs_each: int,
-    speedup: float,
-    ceiling_calls: int,
-    ceiling_speedup: float,
+    runs: int, researchers: int, outputs_each: int, latency: Latency, previous_researchers: int
 ) -> Section:
-    results: list[RunResult] = []
-    config: WorkerConfig | None = None
-    moto_apart = True
-    for n in range(runs):
-        result, config, apart = first_sync_run(researchers, outputs_each, speedup)
-        moto_apart = moto_apart and apart
-        results.append(result)
-        print(
-            f"    first sync {n + 1}/{runs}: {result.elapsed:.1f} s, {result.made} ORCID calls, "
-            f"{result.refused} × 503, {result.verified}/{researchers} records verified",
-            flush=True,
-        )
-    assert config is not None
-    ceilings = []
-    for n in range(runs):
-        ceiling = pacing_ceiling_run(ceiling_calls, ceiling_speedup)
-        ceilings.append(ceiling)
-        print(
-            f"    pacing ceiling {n + 1}/{runs}: {ceiling.elapsed:.1f} s, {ceiling.refused} × 503", flush=True
-        )
-
-    posts = math.ceil(outputs_each / BULK_LIMIT)
-    needed = researchers * (1 + posts + 2)  # + one employment and one profile link each
-    clock = f"real time (speedup ×{speedup:g})" if speedup == 1 else f"both clocks sped up ×{speedup:g}"
-    section = Section(
-        key="throughput",
-        title="2. Throughput against ORCID's limit",
-        setup=(
-            f"{researchers} researchers × {outputs_each} outputs, first sync (the job the consent callback "
-            f"queues), all queued at once. ORCID stand-in limiting to {ORCID_RATE:g} requests/s, burst "
-            f"{ORCID_BURST} (503 beyond), {clock}. {config.concurrency} sync-worker processes "
-            f"(template MaximumConcurrency), batch size {config.batch_size}, each pacing itself at "
-            f"{config.rate:g} requests/s, burst {config.burst} (template), invoking the real handler. "
-            + (
-                "moto (DynamoDB, SQS, KMS) runs in a process of its own, the stand-ins in the bench's."
-                if moto_apart
-                else "moto runs in the bench's process, beside the stand-ins."
+    results: dict[str, list[RunResult]] = {"template": [], "shared": [], TODAY: []}
+    nights = (date(2026, 11, 30) + timedelta(days=n) for n in range(1000))
+    with InProcessAwsStack(parameters={"LogLevel": "ERROR"}) as stack, memory_store(stack):
+        limiter = CountingRateLimiter()
+        stack.orcid.api.rate_limit = limiter
+        config = template_config(stack)
+        seeded, jobs = seed(stack, researchers, outputs_each)
+        first_sync(stack, jobs)
+        plan: list[tuple[WorkerConfig, list[Seeded]]] = []
+        for _ in range(runs):
+            plan += [(config, seeded), (shared_config(config), seeded)]
+        plan.append((PREVIOUS, seeded[:previous_researchers]))
+        for chosen, who in plan:
+            result = nightly(stack, who, chosen, latency, limiter, next(nights).isoformat())
+            verify(stack, who, result)
+            results[chosen.label].append(result)
+            print(
+                f"    night, {chosen.label}: {len(who)} researchers, {result.elapsed:.1f} s, "
+                f"{result.made} ORCID calls ({result.rate:.1f}/s), {result.refused} × 503, "
+                f"{result.verified}/{len(who)} verified",
+                flush=True,
             )
+    return section(results, config, latency, outputs_each)
+
+
+def _ratio(result: RunResult) -> float:
+    return result.elapsed / result.floor if result.floor else float("inf")
+
+
+def section(
+    results: dict[str, list[RunResult]], config: WorkerConfig, latency: Latency, outputs_each: int
+) -> Section:
+    main = results["template"]
+    researchers = main[0].researchers
+    jitter = f"±{latency.jitter:.0%}"
+    previous_count = results[TODAY][0].researchers if results[TODAY] else 0
+    out = Section(
+        key="throughput",
+        title="2. Throughput: a nightly run against ORCID's limit, with the internet's latency",
+        setup=(
+            f"{researchers} researchers × {outputs_each} outputs, already in sync (a first sync ran before, "
+            f"unmeasured, without latency); then one nightly job each, all queued at once. ORCID stand-in "
+            f"answering in {latency.orcid * 1000:.0f} ms {jitter}, limiting to {ORCID_RATE:g} requests/s, "
+            f"burst {ORCID_BURST} (503 beyond); Orbit stand-in answering in {latency.pure * 1000:.0f} ms "
+            f"{jitter}. AWS in this process: DynamoDB and KMS answered in memory at botocore's HTTP layer "
+            "(bench/memory_store.py), the FIFO queue and Lambda's poller in memory (bench/fifo.py). "
+            f"Template: {config.concurrency} execution environments "
+            f"(MaximumConcurrency), batch size {config.batch_size}, up to {config.jobs_at_once} researchers' "
+            f"jobs at once in each, each environment pacing itself at {config.rate:g} requests/s, burst "
+            f"{config.burst}; the real handler. Beside it, the same with one bucket shared by all "
+            f"environments, and the previous design on {previous_count} researchers."
         ),
     )
-    per_second = ORCID_RATE * speedup
-    section.add(
+    out.add(
         Figure(
             "elapsed",
-            "elapsed, first sync of all researchers",
+            f"elapsed, nightly run of {researchers} researchers (template)",
             "s",
-            samples([r.elapsed for r in results]),
-            needed / per_second,
-            f"{needed} calls ÷ {ORCID_RATE:g}/s" + ("" if speedup == 1 else f" ÷ {speedup:g}"),
+            samples([r.elapsed for r in main]),
+            statistics.median(r.floor for r in main),
+            "calls ÷ 24/s",
         )
     )
-    section.add(
+    out.add(
+        Figure("ratio", "elapsed ÷ (calls ÷ 24/s), template", "×", samples([_ratio(r) for r in main]), 1.0)
+    )
+    out.add(
+        Figure(
+            "share_of_limit",
+            "share of ORCID's 24 requests/s used, template",
+            "of 24/s",
+            samples([r.rate / ORCID_RATE for r in main]),
+            1.0,
+            "all of it",
+        )
+    )
+    out.add(
+        Figure("refused_503", "503s received, template", "responses", samples([r.refused for r in main]), 0.0)
+    )
+    out.add(
         Figure(
             "orcid_calls",
-            "ORCID calls made",
+            "ORCID calls made, template",
             "calls",
-            samples([r.made for r in results]),
-            float(needed),
-            f"{researchers} × (1 read + {posts} bulk post)",
+            samples([r.made for r in main]),
+            float(researchers),
+            f"{researchers} × 1 read",
         )
     )
-    section.add(
+    out.add(
         Figure(
-            "refused_503",
-            "503s received",
-            "responses",
-            samples([r.refused for r in results]),
-            0.0,
-            "none",
-        )
-    )
-    section.add(
-        Figure(
-            "mean_rate",
-            "mean request rate at ORCID",
-            "requests/s",
-            samples([r.made / (r.elapsed * speedup) for r in results]),
-            ORCID_RATE,
-            "ORCID's limit; a ceiling",
-        )
-    )
-    section.add(
-        Figure(
-            "peak_rate",
-            "most requests in any one second",
+            "peak",
+            "most requests at ORCID in any one second, template",
             "requests",
-            samples([r.peak for r in results]),
+            samples([r.peak for r in main]),
             ORCID_BURST + ORCID_RATE,
-            f"{ORCID_BURST} + {ORCID_RATE:g}: burst + 1 s refill; a ceiling",
+            "burst + 1 s refill; a ceiling",
         )
     )
-    section.add(
+    out.add(
         Figure(
             "verified",
-            "ORCID records verified correct",
+            "records as Orbit says after the night, template",
             "records",
-            samples([r.verified for r in results]),
+            samples([r.verified for r in main]),
             float(researchers),
-            "all of them",
+            "all",
         )
     )
-    moto_apart_runs = [r for r in results if r.cpu_moto is not None]
-    if moto_apart_runs:
-        section.add(
+    shared = results["shared"]
+    if shared:
+        out.add(
             Figure(
-                "cpu_moto",
-                "CPU time: moto's process (DynamoDB, SQS, KMS)",
-                "s",
-                samples([r.cpu_moto or 0.0 for r in moto_apart_runs]),
+                "shared_ratio",
+                f"elapsed ÷ (calls ÷ 24/s), one bucket shared at {shared[0].config.rate:g}/s",
+                "×",
+                samples([_ratio(r) for r in shared]),
+                1.0,
             )
         )
-    section.add(
-        Figure(
-            "cpu_main",
-            "CPU time: ORCID and Orbit stand-ins (and the bench)"
-            + ("" if moto_apart_runs else ", with moto"),
-            "s",
-            samples([r.cpu_main for r in results]),
+        out.add(
+            Figure(
+                "shared_503",
+                "503s received, one shared bucket",
+                "responses",
+                samples([r.refused for r in shared]),
+                0.0,
+            )
         )
-    )
-    section.add(
-        Figure(
-            "cpu_workers",
-            f"CPU time: the {config.concurrency} worker processes",
-            "s",
-            samples([r.cpu_workers for r in results]),
+    previous = results[TODAY]
+    if previous:
+        out.add(
+            Figure(
+                "previous_share",
+                f"share of 24/s used by the previous design ({previous[0].researchers} researchers)",
+                "of 24/s",
+                samples([r.rate / ORCID_RATE for r in previous]),
+                1.0,
+                "all of it",
+            )
         )
-    )
-    section.add(
-        Figure(
-            "pacing_wait",
-            "time the workers' token buckets made them wait",
-            "s",
-            samples([r.worker_total("pacing_wait_seconds") for r in results]),
+        out.add(
+            Figure(
+                "previous_ratio",
+                "elapsed ÷ (calls ÷ 24/s), previous design",
+                "×",
+                samples([_ratio(r) for r in previous]),
+                1.0,
+            )
         )
-    )
-    design = config.concurrency * config.rate
-    # Best case for the pacing: the buckets' bursts go at once, the rest at the design rate.
-    best = (ceiling_calls - config.concurrency * config.burst) / design / (ceiling_calls / ORCID_RATE)
-    section.add(
-        Figure(
-            "ceiling_elapsed",
-            f"pacing ceiling: {ceiling_calls} reads of an empty record, same pacing and concurrency",
-            "s",
-            samples([c.elapsed for c in ceilings]),
-            ceiling_calls / (ORCID_RATE * ceiling_speedup),
-            f"{ceiling_calls} calls ÷ {ORCID_RATE:g}/s"
-            + ("" if ceiling_speedup == 1 else f" ÷ {ceiling_speedup:g}"),
-            note=(
-                f"the pacing allows {config.concurrency} × {config.rate:g} = {design:g} requests/s, "
-                f"so at best {best:.2f} × the floor"
-            ),
-        )
-    )
-    section.add(
-        Figure(
-            "ceiling_rate",
-            "pacing ceiling: mean request rate at ORCID",
-            "requests/s",
-            samples([c.calls / (c.elapsed * ceiling_speedup) for c in ceilings]),
-            ORCID_RATE,
-            "ORCID's limit; a ceiling",
-        )
-    )
-    section.add(
-        Figure(
-            "ceiling_503",
-            "pacing ceiling: 503s received",
-            "responses",
-            samples([c.refused for c in ceilings]),
-            0.0,
-            "none",
-        )
-    )
-    section.add(
-        Figure(
-            "ceiling_peak",
-            "pacing ceiling: most requests in any one second",
-            "requests",
-            samples([c.peak for c in ceilings]),
-            ORCID_BURST + ORCID_RATE,
-            f"{ORCID_BURST} + {ORCID_RATE:g}: burst + 1 s refill; a ceiling",
-        )
-    )
-    section.notes.extend(_notes(results, ceilings, config, speedup, ceiling_speedup, ceiling_calls))
-    section.problems.extend(
-        f"run {number}: {len(r.wrong)} of {researchers} ORCID records differ from Orbit"
-        for number, r in enumerate(results, start=1)
+    out.notes.extend(_notes(results, config))
+    out.problems.extend(
+        f"{r.config.label} night: {len(r.wrong)} of {r.researchers} ORCID records differ from Orbit"
+        for group in results.values()
+        for r in group
         if r.wrong
     )
-    section.details = {
-        "researchers": researchers,
+    out.problems.extend(
+        f"{r.config.label} night: {r.failed} failed records, {r.crashed} crashed invocations, "
+        f"{r.dead} dead letters"
+        for group in results.values()
+        for r in group
+        if r.failed or r.crashed or r.dead
+    )
+    out.details = {
+        "latency": latency.__dict__,
         "outputs_each": outputs_each,
-        "worker_config": config.__dict__,
-        "speedup": speedup,
-        "moto_in_own_process": moto_apart,
-        "runs": [r.as_json() for r in results],
-        "ceiling": {
-            "calls": ceiling_calls,
-            "speedup": ceiling_speedup,
-            "runs": [c.__dict__ for c in ceilings],
-        },
+        "template_config": config.__dict__,
+        "runs": {label: [r.as_json() for r in group] for label, group in results.items()},
     }
-    return section
+    return out
 
 
-def _notes(
-    results: list[RunResult],
-    ceilings: list[CeilingResult],
-    config: WorkerConfig,
-    speedup: float,
-    ceiling_speedup: float,
-    ceiling_calls: int,
-) -> list[str]:
-    """What the figures say, worded from the figures themselves."""
-    cores = os.cpu_count() or 1
-    design = config.concurrency * config.rate
-    elapsed = statistics.median(r.elapsed for r in results)
-    rate = statistics.median(r.made / (r.elapsed * speedup) for r in results)
-    waited = statistics.median(r.worker_total("pacing_wait_seconds") for r in results)
+def _notes(results: dict[str, list[RunResult]], config: WorkerConfig) -> list[str]:
+    main = results["template"]
     notes = []
-    if waited < 0.1 * elapsed * config.concurrency:
-        workers = statistics.median(r.cpu_workers for r in results)
-        main = statistics.median(r.cpu_main for r in results)
-        moto = [r.cpu_moto for r in results if r.cpu_moto is not None]
-        busiest = (
-            f"moto's one process, emulating DynamoDB, SQS and KMS for both workers, was busy "
-            f"{statistics.median(moto):.0f} CPU-seconds of the {elapsed:.0f} s; the ORCID and Orbit "
-            f"stand-ins (with the bench) {main:.0f}"
-            if moto
-            else f"the bench's process (moto, the ORCID and Orbit stand-ins) was busy {main:.0f} "
-            f"CPU-seconds of the {elapsed:.0f} s"
-        )
+    waited = statistics.median(r.pacing_wait for r in main)
+    elapsed = statistics.median(r.elapsed for r in main)
+    jobs_in_flight = config.concurrency * config.jobs_at_once
+    design = config.design_rate
+    if waited > elapsed:
         notes.append(
-            f"ORCID's limit did not set the pace of this run; the local stack did. Requests reached ORCID "
-            f"at {rate:.1f}/s on average (ORCID allows {ORCID_RATE:g}/s, the pacing {design:g}/s), and the "
-            f"token buckets held the workers back {waited:.1f} s in all. Per run (medians), {busiest}; the "
-            f"{config.concurrency} worker processes — the sync itself, with botocore and requests — "
-            f"{workers:.0f}, on {cores} cores. So elapsed ÷ floor here measures this machine emulating AWS, "
-            f"not the sync's use of ORCID's limit; the pacing ceiling below measures that."
+            f"Template: {config.concurrency} environments × {config.rate:g} requests/s = {design:g}/s by "
+            f"design ({design / ORCID_RATE:.0%} of ORCID's limit, the rest headroom for retries), with up to "
+            f"{jobs_in_flight} jobs in flight. The token buckets held requests back {waited:.0f} s in all "
+            f"over the {elapsed:.0f} s (summed over the job threads): the pacing set the pace, not latency."
         )
     else:
         notes.append(
-            f"The workers' pacing set the pace: requests reached ORCID at {rate:.1f}/s on average (ORCID "
-            f"allows {ORCID_RATE:g}/s, the pacing {design:g}/s); the token buckets held the workers back "
-            f"{waited:.1f} s in all."
+            f"Template: the token buckets held requests back only {waited:.1f} s in all over "
+            f"{elapsed:.0f} s: latency, not the pacing, set the pace."
         )
-    ceiling_rate = statistics.median(c.calls / (c.elapsed * ceiling_speedup) for c in ceilings)
-    refused = max(c.refused for c in ceilings)
+    cpu = statistics.median(r.cpu for r in main)
     notes.append(
-        f"With nothing but cheap reads, the same pacing and concurrency send {ceiling_rate:.1f} requests/s "
-        f"({design:g}/s by design, {ORCID_RATE:g}/s allowed) with {refused} 503s in {len(ceilings)} runs of "
-        f"{ceiling_calls} calls: the pace a first sync of many researchers approaches when the work between "
-        f"calls is cheap — at most {design / ORCID_RATE:.0%} of ORCID's limit, by design."
+        f"CPU of this one process (workers, stand-ins, moto) per template run: {cpu:.0f} s in "
+        f"{elapsed:.0f} s on 2 cores; the machine did not set the pace while that stays well under."
     )
-    notes.append(
-        (
-            "No speedup for the first sync: a faster ORCID clock would only shrink the floor of a run whose "
-            "pace the CPU sets."
-            if speedup == 1
-            else f"First sync run with both clocks sped up ×{speedup:g}."
+    shared = results["shared"]
+    if shared:
+        notes.append(
+            f"One bucket for all environments (a shared limiter at {shared[0].config.rate:g}/s; here an "
+            "object in one process, across Lambda environments a conditional write per token or lease in "
+            f"DynamoDB): elapsed ÷ floor {statistics.median(_ratio(r) for r in shared):.2f}, against "
+            f"{statistics.median(_ratio(r) for r in main):.2f} for concurrency × per-environment rate."
         )
-        + f" The pacing ceiling runs ×{ceiling_speedup:g}: the stand-in's limiter and each worker's token "
-        "bucket (and its retry backoff) read the same sped-up clock, so elapsed ÷ floor and the rates "
-        "(given in stand-in time) mean what they would at real pace."
-    )
-    notes.append(
-        '"Most requests in any one second": the stand-in\'s token bucket lets at most the burst (40) plus '
-        "one second's refill (24) through in one second, so up to 64 is within ORCID's limit."
-    )
+    previous = results[TODAY]
+    if previous:
+        p = previous[0]
+        notes.append(
+            f"Previous design ({p.config.concurrency} environments, batch {p.config.batch_size}, one job "
+            f"after the other, {p.config.rate:g}/s each): {p.researchers} researchers in {p.elapsed:.0f} s, "
+            f"{p.made} calls, {p.rate:.2f}/s = {p.rate / ORCID_RATE:.2f} of ORCID's limit (the handler's "
+            "MAX_GROUPS_AT_ONCE patched to 1 stands in for its one-after-the-other processing)."
+        )
     return notes

@@ -8,7 +8,10 @@ and every such edit is an entry on the change feed (`/ws/api/524/changes/...`), 
 from __future__ import annotations
 
 import json
+import random
 import secrets
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +32,7 @@ from infra.orbit_standin.people import (
     person_api_json,
     person_json,
 )
+from infra.orcid_standin.faults import jittered
 
 API = "/ws/api/524"
 NEW_API = "/ws/api"
@@ -54,6 +58,12 @@ class OrbitStandIn:
     # Pure's audit log as its change feed serves it: every edit below writes an entry.
     changes: ChangeLog = field(default_factory=ChangeLog)
     _person_versions: dict[str, int] = field(default_factory=dict)
+    # Seconds each API answer takes, varied by ± latency_jitter of itself (0.3: ±30 %), from a seeded
+    # generator; 0 by default. The benchmarks set Pure's real-world latency (~500 ms).
+    latency: float = 0.0
+    latency_jitter: float = 0.0
+    _rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
+    _rng_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
     def put_output(self, output: ResearchOutput, at: datetime | None = None) -> ResearchOutput:
@@ -125,6 +135,10 @@ class OrbitStandIn:
             endpoint, values = urls.match()
         except HTTPException:
             return None
+        if self.latency > 0:
+            with self._rng_lock:
+                delay = jittered(self.latency, self.latency_jitter, self._rng)
+            time.sleep(delay)
         if self.failing_status is not None:
             return _json({"title": "Service unavailable"}, self.failing_status)
         if not secrets.compare_digest(request.headers.get("api-key", ""), self.api_key):

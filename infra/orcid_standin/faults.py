@@ -62,7 +62,8 @@ class FaultSwitches:
 
     - `error_rate`: share of requests answered with a status drawn from `error_statuses` (503/500);
       503s carry `Retry-After: retry_after` when that is set.
-    - `latency`: seconds added to every answer.
+    - `latency`: seconds added to every answer; `latency_jitter`: each answer's latency is drawn
+      uniformly from latency × (1 ± jitter) (0.3: ±30 %), as answers over the internet vary.
     - `timeout_rate` / `hold_seconds`: share of requests held that long before being served (longer than
       the client's read timeout, this is a timeout; the request is still applied afterwards, as at ORCID).
     - `fail_next(...)`: the next requests answer these statuses, in order (deterministic tests).
@@ -73,6 +74,7 @@ class FaultSwitches:
     error_statuses: tuple[int, ...] = (503, 500)
     retry_after: str | None = None
     latency: float = 0.0
+    latency_jitter: float = 0.0
     timeout_rate: float = 0.0
     hold_seconds: float = 0.0
     seed: int | None = 0
@@ -105,7 +107,15 @@ class FaultSwitches:
     def hold(self) -> float:
         """Seconds to hold this request before serving it (latency plus any simulated hang)."""
         with self._lock:
+            latency = jittered(self.latency, self.latency_jitter, self.rng)
             if self.holds:
-                return self.latency + self.holds.popleft()
+                return latency + self.holds.popleft()
             timed_out = self.timeout_rate > 0 and self.rng.random() < self.timeout_rate
-        return self.latency + (self.hold_seconds if timed_out else 0.0)
+        return latency + (self.hold_seconds if timed_out else 0.0)
+
+
+def jittered(latency: float, jitter: float, rng: random.Random) -> float:
+    """`latency` varied uniformly by ± `jitter` of itself (0 ≤ jitter ≤ 1)."""
+    if latency <= 0 or jitter <= 0:
+        return max(0.0, latency)
+    return latency * rng.uniform(1.0 - min(jitter, 1.0), 1.0 + min(jitter, 1.0))

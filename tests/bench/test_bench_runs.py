@@ -18,9 +18,9 @@ from bench.common import REPO_ROOT, Section
 
 
 def test_every_benchmark_runs_at_a_tiny_size_and_writes_json_and_markdown(tmp_path: Path) -> None:
-    arguments = ["--runs", "1", "--researchers", "4", "--outputs", "3", "--ceiling-calls", "40"]
-    arguments += ["--consents", "300", "--page-outputs", "20", "--feed-edits", "2", "--feed-interval", "1"]
-    arguments += ["--out", str(tmp_path)]
+    arguments = ["--runs", "1", "--researchers", "4", "--outputs", "3", "--previous-researchers", "2"]
+    arguments += ["--consents", "300", "--bundle-deps", "site-packages", "--page-outputs", "20"]
+    arguments += ["--feed-edits", "2", "--feed-interval", "1", "--out", str(tmp_path)]
 
     # As `make bench` runs it: a process of its own, so its quiet logging and stacks leave this one alone.
     finished = subprocess.run(

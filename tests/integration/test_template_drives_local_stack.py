@@ -14,10 +14,10 @@ from orcid_sync.jobs.sync_jobs import SyncJobQueue, nightly_job
 
 def edited_template(tmp_path: Path) -> Path:
     text = TEMPLATE_PATH.read_text(encoding="utf-8")
-    worker_batch = "            Queue: !GetAtt SyncJobsQueue.Arn\n            BatchSize: 5\n"
+    worker_batch = "            Queue: !GetAtt SyncJobsQueue.Arn\n            BatchSize: 10\n"
     resync_route = "            Method: POST\n            Path: /orcid/resync\n"
     assert worker_batch in text and resync_route in text
-    text = text.replace(worker_batch, worker_batch.replace("BatchSize: 5", "BatchSize: 1"))
+    text = text.replace(worker_batch, worker_batch.replace("BatchSize: 10", "BatchSize: 1"))
     text = text.replace(resync_route, "            Method: POST\n            Path: /orcid/resync-renamed\n")
     path = tmp_path / "template.yaml"
     path.write_text(text, encoding="utf-8")

@@ -237,8 +237,10 @@ def test_sync_workers_together_stay_under_orcids_24_requests_per_second(transfor
     worker = resources[mapping["Properties"]["FunctionName"]["Ref"]]["Properties"]
     concurrency = mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"]
     per_worker = float(worker["Environment"]["Variables"]["ORCID_REQUESTS_PER_SECOND"])
+    burst = int(worker["Environment"]["Variables"]["ORCID_BURST"])
 
     assert concurrency * per_worker <= 24
+    assert concurrency * burst <= 40  # ORCID's burst: all workers' buckets full at once stay within it
 
 
 def test_dead_letter_queues_keep_messages_14_days_and_raise_alarms(transformed: dict[str, Any]) -> None:

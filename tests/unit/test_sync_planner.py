@@ -507,6 +507,8 @@ def test_a_legacy_work_a_stale_link_points_at_is_still_counted_as_left_alone() -
 
 
 def test_the_guard_counts_only_deletions() -> None:
-    plan = SyncPlan((*deleting(10).actions, Action(ActionKind.UPDATE, "u", 99), Action(ActionKind.FORGET, "f")))
+    plan = SyncPlan(
+        (*deleting(10).actions, Action(ActionKind.UPDATE, "u", 99), Action(ActionKind.FORGET, "f"))
+    )
 
     assert hold_mass_deletion(plan, ours_on_record=10, limits=DeletionLimits(10, 0.25)) == plan

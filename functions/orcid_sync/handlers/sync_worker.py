@@ -1,12 +1,20 @@
-"""SQS `sync-jobs` (FIFO) → the sync worker: a researcher's jobs run in order; failures retry with backoff."""
+"""SQS `sync-jobs` (FIFO) → the sync worker: researchers at once, each one's jobs in order; failures retry.
+
+The jobs of different researchers (message groups) in one batch run concurrently, one thread per
+group (jobs/fifo_processor.py), so that many slow calls to Orbit and ORCID are in flight at once; one
+token bucket, shared by the threads, keeps this worker's ORCID requests at its share of the limit
+(ORCID_REQUESTS_PER_SECOND). A job that is not a job goes to the dead-letter queue at once; a job that
+meets a TryLater waits (backoff) and comes back.
+"""
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -14,13 +22,11 @@ from pydantic import ValidationError
 
 from orcid_sync.config import get_settings
 from orcid_sync.domain.errors import TryLater
+from orcid_sync.jobs.fifo_processor import ConcurrentFifoProcessor
 from orcid_sync.jobs.messages import QueueMessages
 from orcid_sync.jobs.sync_jobs import SyncJob
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.sync.service import SyncService
-
-# A failed job blocks only its own researcher's group; other researchers' jobs in the batch go on.
-processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
 @cache
@@ -35,6 +41,16 @@ def messages() -> QueueMessages:
     return QueueMessages()
 
 
+# Powertools' Metrics and Logger keys are shared by the threads: metrics are added under this lock,
+# and each job logs its own keys with the thread-safe variants.
+_metrics_lock = threading.Lock()
+
+
+def _count(name: str, value: int) -> None:
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
 def _retry_later(record: SQSRecord) -> None:
     """Keep the message invisible for a while: the next attempt waits instead of hammering ORCID."""
     receive_count = int(record.attributes.approximate_receive_count or 1)
@@ -42,7 +58,14 @@ def _retry_later(record: SQSRecord) -> None:
 
 
 def record_handler(record: SQSRecord) -> None:
-    logger.set_correlation_id(record.message_id)
+    logger.thread_safe_append_keys(correlation_id=record.message_id)
+    try:
+        _run(record)
+    finally:
+        logger.thread_safe_clear_keys()
+
+
+def _run(record: SQSRecord) -> None:
     try:
         job = SyncJob.model_validate_json(record.body)
     except ValidationError as exc:
@@ -57,11 +80,11 @@ def record_handler(record: SQSRecord) -> None:
             group_id=record.attributes.message_group_id or "malformed",
         )
         return
-    logger.append_keys(person_id=job.person_id, job_kind=job.kind.value)
+    logger.thread_safe_append_keys(person_id=job.person_id, job_kind=job.kind.value)
     try:
         result = service().run(job)
     except TryLater as exc:
-        metrics.add_metric(name="JobsRetried", unit=MetricUnit.Count, value=1)
+        _count("JobsRetried", 1)
         logger.warning("sync job will be retried", extra={"error": type(exc).__name__, "detail": str(exc)})
         _retry_later(record)
         raise
@@ -74,9 +97,9 @@ def record_handler(record: SQSRecord) -> None:
         ("WorksAdopted", counts.adopted),
     ):
         if value:
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+            _count(name, value)
     if result.problem == "revoked":
-        metrics.add_metric(name="ResearchersRevoked", unit=MetricUnit.Count, value=1)
+        _count("ResearchersRevoked", 1)
     logger.info("sync job done", extra={"skipped": result.skipped, "problem": result.problem})
 
 
@@ -85,6 +108,8 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    service()  # built here, once, before the threads share it (and its one token bucket)
+    # A processor per invocation: it holds the batch's state, and costs nothing to make.
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
+        event=event, record_handler=record_handler, processor=ConcurrentFifoProcessor(), context=context
     )
