@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from infra.orcid_standin.work_input import ExternalId as StoredId
 from infra.orcid_standin.work_input import WorkDocument
+from orcid_sync.domain.errors import TryLater
 from orcid_sync.domain.links import LinkState, WorkLink
 from orcid_sync.orcid.errors import TokenRevoked
 from orcid_sync.orcid.work import ExternalId, Work
@@ -340,3 +341,64 @@ def test_legacy_works_have_no_source_work_id(runs: Runs) -> None:
     )
 
     assert [source_work_id(s) for s in runs.runner().our_works()] == [None]
+
+
+# --- pinned by mutation testing of sync/apply.py ---------------------------------------------------
+
+
+def test_more_than_a_hundred_creates_go_in_chunks_and_all_are_linked(runs: Runs) -> None:
+    runs.want(*(work(f"p{n:03d}") for n in range(130)))
+
+    runner = runs.run(*(create(f"p{n:03d}") for n in range(130)))
+
+    assert runs.calls.get("POST /works", 0) == 2
+    assert len(runs.on_orcid()) == 130 and runner.counts.created == 130
+    assert all(runs.link(f"p{n:03d}") is not None for n in (0, 99, 100, 129))
+
+
+def test_a_duplicate_is_recorded_whichever_way_the_two_outputs_sort(runs: Runs) -> None:
+    runs.want(work("z", doi="10.1/same"))
+    runs.run(create("z"))
+    runs.want(work("a", doi="10.1/same"))
+
+    runner = runs.run(create("a"))
+
+    assert list(runs.on_orcid().values()) == ["z"]
+    duplicate = runs.link("a")
+    assert duplicate is not None and duplicate.state is LinkState.DUPLICATE_OF
+    assert runner.counts.duplicates == 1 and runner.counts.adopted == 0
+
+
+def test_an_adoption_is_recorded_before_the_put_so_a_failure_cannot_lose_it(runs: Runs) -> None:
+    runs.want(work("a"))
+    runs.run(create("a"))
+    put_code = next(iter(runs.on_orcid()))
+    runs.links.delete(runs.person, "a")
+    runs.world.api.faults.fail_next(*([503] * 4))  # as many as the client tries (max_attempts=4)
+
+    with pytest.raises(TryLater):
+        runs.run(Action(ActionKind.ADOPT, "a", put_code))
+
+    link = runs.link("a")
+    assert link is not None and link.put_code == put_code and link.content_hash is None
+
+
+def test_an_update_orcid_refuses_is_recorded_as_refused(runs: Runs) -> None:
+    runs.want(work("a", "Old title"))
+    runs.run(create("a"))
+    put_code = next(iter(runs.on_orcid()))
+    runs.want(work("a", "New title"))
+    runs.world.api.faults.fail_next(400)
+
+    runner = runs.run(Action(ActionKind.UPDATE, "a", put_code))
+
+    link = runs.link("a")
+    assert link is not None and link.state is LinkState.REJECTED and link.put_code == put_code
+    assert runner.counts.failed == 1 and runs.titles() == ["Old title"]
+
+
+def test_the_runner_never_shows_its_token(runs: Runs) -> None:
+    runner = runs.runner()
+    runner.our_works()
+
+    assert runs.grant.access_token not in repr(runner)
