@@ -23,6 +23,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -171,6 +172,16 @@ class MemoryStore:
         table.items.setdefault(hash_value, {})[range_value] = item
         return {}
 
+    def _UpdateItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        table = self.tables[request["TableName"]]
+        hash_value, range_value = table.key_of(request["Key"])
+        current = table.items.get(hash_value, {}).get(range_value)
+        _check(current, request)
+        item = dict(current) if current is not None else dict(request["Key"])
+        _apply_update(item, request)
+        table.items.setdefault(hash_value, {})[range_value] = item
+        return {}
+
     def _DeleteItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         table = self.tables[request["TableName"]]
         hash_value, range_value = table.key_of(request["Key"])
@@ -278,15 +289,54 @@ def _project(item: dict[str, Any] | None, request: dict[str, Any]) -> dict[str, 
 
 
 def _check(current: dict[str, Any] | None, request: dict[str, Any]) -> None:
+    """Conditions joined by AND: attribute_exists(x), attribute_not_exists(x), or x = :value."""
     expression = request.get("ConditionExpression")
     if not expression:
         return
     aliases = request.get("ExpressionAttributeNames", {})
+    values = request.get("ExpressionAttributeValues", {})
     for part in re.split(r"\s+AND\s+", expression, flags=re.IGNORECASE):
-        match = _EXISTS.match(part)
-        if match is None:
+        exists, equals = _EXISTS.match(part), _EQUALS.match(part)
+        if exists is not None:
+            name = aliases.get(exists.group(2), exists.group(2))
+            present = current is not None and name in current
+            if present != (exists.group(1) == "attribute_exists"):
+                raise _ConditionFailed
+        elif equals is not None:
+            name = aliases.get(equals.group(1), equals.group(1))
+            if current is None or current.get(name) != values[equals.group(2)]:
+                raise _ConditionFailed
+        else:
             raise NotImplementedError(f"condition {expression!r}")
-        name = aliases.get(match.group(2), match.group(2))
-        present = current is not None and name in current
-        if present != (match.group(1) == "attribute_exists"):
-            raise _ConditionFailed
+
+
+_UPDATE_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD)\s+(.*?)(?=\s+\b(?:SET|REMOVE|ADD)\b\s|$)", re.DOTALL)
+
+
+def _apply_update(item: dict[str, Any], request: dict[str, Any]) -> None:
+    """SET a = :x (and list_append(if_not_exists(a, :empty), :more)), REMOVE a, ADD n :number."""
+    aliases = request.get("ExpressionAttributeNames", {})
+    values = request.get("ExpressionAttributeValues", {})
+
+    def name(token: str) -> str:
+        return str(aliases.get(token.strip(), token.strip()))
+
+    for verb, body in _UPDATE_CLAUSE.findall(request["UpdateExpression"]):
+        if verb == "REMOVE":
+            for path in body.split(","):
+                item.pop(name(path), None)
+        elif verb == "ADD":
+            path, placeholder = body.split()
+            before = Decimal(item.get(name(path), {"N": "0"})["N"])
+            item[name(path)] = {"N": str(before + Decimal(values[placeholder]["N"]))}
+        else:
+            for assignment in re.split(r",\s*(?![^()]*\))", body):
+                path, value = (part.strip() for part in assignment.split("=", 1))
+                appended = re.match(r"list_append\(if_not_exists\((\S+),\s*(:\w+)\),\s*(:\w+)\)", value)
+                if appended is not None:
+                    old = item.get(name(appended.group(1)), values[appended.group(2)])
+                    item[name(path)] = {"L": [*old["L"], *values[appended.group(3)]["L"]]}
+                elif value.startswith(":"):
+                    item[name(path)] = values[value]
+                else:
+                    raise NotImplementedError(f"update {request['UpdateExpression']!r}")

@@ -302,9 +302,9 @@ def run_workers(
 
 @contextmanager
 def sync_worker_jobs_at_once(jobs: int) -> Iterator[None]:
-    from orcid_sync.handlers import sync_worker
+    from orcid_sync.jobs import fifo_processor
 
-    with mock.patch.object(sync_worker, "MAX_GROUPS_AT_ONCE", jobs):
+    with mock.patch.object(fifo_processor, "MAX_GROUPS_AT_ONCE", jobs):
         yield
 
 
@@ -376,7 +376,7 @@ def verify(stack: InProcessAwsStack, seeded: list[Seeded], result: RunResult) ->
 def memory_store(stack: InProcessAwsStack) -> Iterator[MemoryStore]:
     """The worker's tables and key answered in O(1) in this process (bench/memory_store.py)."""
     store = MemoryStore()
-    store.mirror_tables([stack.resources.refs["ConsentsTable"], stack.resources.refs["WorkLinksTable"]])
+    store.mirror_tables([ref for name, ref in stack.resources.refs.items() if name.endswith("Table")])
     store.key_arns[stack.resources.refs["TokenKey"]] = stack.resources.attributes[("TokenKey", "Arn")]
     store.install()
     reset_function_caches()  # clients made from now on are answered by the store
