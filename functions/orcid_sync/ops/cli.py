@@ -274,6 +274,7 @@ def _erase(args: argparse.Namespace, resources: Resources) -> int:
         links=WorkLinkStore(resources.work_links_table),
         sessions=TableStore(resources.sessions_table),
         states=TableStore(settings.oauth_states_table),
+        person_tables=tuple((TableStore(table), key) for table, key in resources.person_tables),
         cipher=consent_service.cipher,
         oauth=consent_service.oauth,
         works=build_sync_service(settings).orcid,

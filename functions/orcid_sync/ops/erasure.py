@@ -40,6 +40,8 @@ class Eraser:
     links: WorkLinkStore
     sessions: TableStore
     states: TableStore
+    # Other tables keyed (person_id, sort key) that hold the researcher's data: emptied too.
+    person_tables: tuple[tuple[TableStore, str], ...]
     cipher: TokenCipher
     oauth: OrcidOAuthClient
     works: OrcidWorksClient
@@ -59,6 +61,7 @@ class Eraser:
         removed_links = self.links.delete_all(person_id)
         others = self.sessions.forget_person(person_id, "id_hash")
         others += self.states.forget_person(person_id, "state_hash")
+        others += sum(table.forget_partition(person_id, sort_key) for table, sort_key in self.person_tables)
         erasure_id = str(uuid.uuid4())
         self.consents.erase(
             consent,

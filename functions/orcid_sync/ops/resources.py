@@ -24,6 +24,8 @@ class Resources:
     orbit_events_queue_url: str
     dead_letter_queues: Mapping[str, str]  # orbit-events, sync-jobs, nightly → DLQ url
     sync_worker_function: str | None = None
+    # Tables keyed (person_id, …) that erasure empties too: the status page's outputs, employment links.
+    person_tables: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, str]) -> Resources:
@@ -45,6 +47,10 @@ class Resources:
                 "nightly": need("NightlyDlqUrl"),
             },
             sync_worker_function=outputs.get("SyncWorkerFunctionName"),
+            person_tables=(
+                (need("OutputStatesTableName"), "publication_id"),
+                (need("AffiliationLinksTableName"), "item"),
+            ),
         )
 
     @classmethod

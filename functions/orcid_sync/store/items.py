@@ -61,3 +61,20 @@ class TableStore:
                 self._db.delete_item(TableName=self._table, Key={key: item[key]})
                 deleted += 1
         return deleted
+
+    def forget_partition(self, person_id: str, sort_key: str) -> int:
+        """Delete every item of a table keyed (person_id, `sort_key`) for this person; returns how many."""
+        paginator = self._db.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression="person_id = :p",
+            ExpressionAttributeValues=to_item({":p": person_id}),
+            ProjectionExpression="person_id, #s",
+            ExpressionAttributeNames={"#s": sort_key},
+        )
+        deleted = 0
+        for page in pages:
+            for item in page.get("Items", []):
+                self._db.delete_item(TableName=self._table, Key=item)
+                deleted += 1
+        return deleted
