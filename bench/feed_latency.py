@@ -72,7 +72,7 @@ def run(runs: int, edits: int = EDITS, interval_seconds: float | None = None) ->
             consumer.join(timeout=30)
     section = Section(
         "feed_latency",
-        "6. An edit in Orbit → on ORCID, through the change feed",
+        "7. An edit in Orbit → on ORCID, through the change feed",
         f"One researcher; {edits} title corrections per run, each of another output, at random moments "
         f"over two poll intervals; the change-feed poller on its schedule ({every:g} s"
         + (", the template's default" if interval_seconds is None else ", shortened")
