@@ -402,3 +402,18 @@ def test_the_runner_never_shows_its_token(runs: Runs) -> None:
     runner.our_works()
 
     assert runs.grant.access_token not in repr(runner)
+
+
+def test_two_new_outputs_with_one_doi_in_one_bulk_call_are_a_duplicate_not_a_refusal(runs: Runs) -> None:
+    desired = runs.want(work("a", doi="10.1/twice"), work("b", doi="10.1/twice"))
+    runner = runs.runner()
+    runner.our_works()  # a full sync reads the record first: the bulk's own work is not in that read
+
+    runner.run(SyncPlan((create("a"), create("b"))), desired, runs.works)
+
+    assert list(runs.on_orcid().values()) == ["a"]
+    duplicate = runs.link("b")
+    assert (
+        duplicate is not None and duplicate.state is LinkState.DUPLICATE_OF and duplicate.duplicate_of == "a"
+    )
+    assert runner.counts.duplicates == 1 and runner.counts.failed == 0

@@ -190,7 +190,7 @@ class PlanRunner:
         if conflict.put_code is not None and conflict.put_code not in self._ours:
             # Read before this run's own writes (a bulk call can conflict with a work it just made):
             # read the record again, once per conflict, rather than call ORCID's answer a refusal.
-            self._ours = None
+            self._ours, self._activities = None, None
             self.our_works()
             assert self._ours is not None
         summary = self._ours.get(conflict.put_code or -1)
