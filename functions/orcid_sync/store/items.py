@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
@@ -31,6 +32,14 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Binary) else value  # type: ignore[attr-defined]
 
 
+BATCH_WRITE_LIMIT = 25  # DynamoDB's most items per BatchWriteItem
+BATCH_WRITE_ATTEMPTS = 6
+
+
+class ItemsNotSaved(RuntimeError):
+    """DynamoDB left some writes of a batch unprocessed after every retry; the caller's job fails."""
+
+
 class TableStore:
     """Base of the table adapters: one table, and a DynamoDB client made on first use (or given)."""
 
@@ -41,6 +50,23 @@ class TableStore:
     @property
     def _db(self) -> DynamoDBClient:
         return self._client or aws.dynamodb()
+
+    def write_batches(
+        self, requests: Sequence[Any], what: str, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        """Put and delete requests, 25 to a BatchWriteItem; what DynamoDB leaves unprocessed is retried
+        with a growing wait, and raises ItemsNotSaved (naming `what`) if it is still left after six tries."""
+        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+            pending: Any = list(requests[start : start + BATCH_WRITE_LIMIT])
+            for attempt in range(BATCH_WRITE_ATTEMPTS):
+                if attempt:
+                    sleep(0.05 * 2**attempt)
+                answer = self._db.batch_write_item(RequestItems={self._table: pending})
+                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
+                if not pending:
+                    break
+            else:
+                raise ItemsNotSaved(f"{len(pending)} {what} left unprocessed by DynamoDB")
 
     def forget_person(self, person_id: str, key: str) -> int:
         """Delete every item whose `person_id` is this person (a scan: erasure is rare); returns how many.

@@ -17,16 +17,10 @@ from pydantic import BaseModel, ConfigDict
 from orcid_sync.store.items import TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
-BATCH_WRITE_LIMIT = 25
-BATCH_WRITE_ATTEMPTS = 6
 TITLE_MAX = 300  # enough to recognize an output; keeps 2,000 of them in one or two query pages
 DETAIL_MAX = 500
-
-
-class OutputStatesNotSaved(RuntimeError):
-    """DynamoDB left some output states unwritten after every retry; the job fails and is retried."""
 
 
 class OutputState(BaseModel):
@@ -90,18 +84,7 @@ class OutputStateStore(TableStore):
             {"DeleteRequest": {"Key": to_item({"person_id": person, "publication_id": pid})}}
             for person, pid in deletes
         ]
-        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
-            pending: list[WriteRequestTypeDef] | list[WriteRequestOutputTypeDef]
-            pending = requests[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(BATCH_WRITE_ATTEMPTS):
-                if attempt:
-                    sleep(0.05 * 2**attempt)
-                answer = self._db.batch_write_item(RequestItems={self._table: pending})
-                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
-                if not pending:
-                    break
-            else:
-                raise OutputStatesNotSaved(f"{len(pending)} output states left unprocessed by DynamoDB")
+        self.write_batches(requests, "output states", sleep)
 
 
 def _state(item: dict[str, Any]) -> OutputState:

@@ -7,20 +7,16 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from orcid_sync.domain.links import LinkState, WorkLink
-from orcid_sync.store.items import TableStore, from_item, to_item
+from orcid_sync.store.items import ItemsNotSaved, TableStore, from_item, to_item
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 __all__ = ["LinkState", "LinksNotSaved", "WorkLink", "WorkLinkStore"]
 
 BY_PUBLICATION_INDEX = "by-publication"
-BATCH_WRITE_LIMIT = 25  # DynamoDB's most items per BatchWriteItem
-BATCH_WRITE_ATTEMPTS = 6
-
-
-class LinksNotSaved(RuntimeError):
-    """DynamoDB left some links unwritten after every retry; the job fails and is retried."""
+# DynamoDB left some links unwritten after every retry; the job fails and is retried.
+LinksNotSaved = ItemsNotSaved
 
 
 class WorkLinkStore(TableStore):
@@ -75,18 +71,7 @@ class WorkLinkStore(TableStore):
         requests: list[WriteRequestTypeDef] = [
             {"PutRequest": {"Item": to_item(link.model_dump(mode="json"))}} for link in by_key.values()
         ]
-        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
-            pending: list[WriteRequestTypeDef] | list[WriteRequestOutputTypeDef]
-            pending = requests[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(BATCH_WRITE_ATTEMPTS):
-                if attempt:
-                    sleep(0.05 * 2**attempt)
-                answer = self._db.batch_write_item(RequestItems={self._table: pending})
-                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
-                if not pending:
-                    break
-            else:
-                raise LinksNotSaved(f"{len(pending)} work links left unprocessed by DynamoDB")
+        self.write_batches(requests, "work links", sleep)
 
     def delete_all(self, person_id: str) -> int:
         """Forget every link of a person (erasure), 25 deletions to a call; returns how many."""
@@ -94,17 +79,7 @@ class WorkLinkStore(TableStore):
             {"DeleteRequest": {"Key": to_item({"person_id": person_id, "publication_id": pid})}}
             for pid in self.of_person(person_id)
         ]
-        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
-            pending: Any = keys[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(BATCH_WRITE_ATTEMPTS):
-                if attempt:
-                    time.sleep(0.05 * 2**attempt)
-                answer = self._db.batch_write_item(RequestItems={self._table: pending})
-                pending = answer.get("UnprocessedItems", {}).get(self._table, [])
-                if not pending:
-                    break
-            else:
-                raise LinksNotSaved(f"{len(pending)} work links left undeleted by DynamoDB")
+        self.write_batches(keys, "work links")
         return len(keys)
 
     def delete(self, person_id: str, publication_id: str) -> None:
