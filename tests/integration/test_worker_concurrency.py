@@ -92,7 +92,16 @@ def test_one_batch_runs_researchers_at_once_under_one_bucket_and_each_record_is_
     assert in_flight.most >= TOGETHER
     assert len(set(buckets)) == 1  # one shared pacing for all the threads
     made = Counter(stack.orcid.api.calls) - before
-    assert sum(made.values()) == 2 * RESEARCHERS  # per researcher: one read, one bulk post
+    # Per researcher: one read (GET /activities), one bulk post of works, their DTU employment, and
+    # the Orbit profile link (the consent has /person/update).
+    assert made == Counter(
+        {
+            "GET /activities": RESEARCHERS,
+            "POST /works": RESEARCHERS,
+            "POST /employment": RESEARCHERS,
+            "POST /researcher-urls": RESEARCHERS,
+        }
+    )
     assert len(buckets) == sum(made.values())
     for person in people:
         assert sources_on_orcid(stack, person.orcid) == {uuid: 1 for uuid in outputs[person.researcher.uuid]}
