@@ -54,8 +54,8 @@ def test_a_new_output_is_created() -> None:
 
 
 def test_an_unchanged_work_costs_nothing() -> None:
-    assert plan_sync(want("a"), {"a": link("a")}, {1: OrcidItem(1, "a")}).is_empty
-    assert plan_sync(want("a"), {"a": link("a")}, None).is_empty
+    assert plan_sync(want("a"), {"a": link("a")}, {1: OrcidItem(1, "a")}).is_empty is True
+    assert plan_sync(want("a"), {"a": link("a")}, None).is_empty is True
 
 
 def test_a_changed_work_is_updated_under_its_put_code() -> None:
@@ -74,7 +74,7 @@ def test_a_work_the_researcher_deleted_is_remembered_and_not_recreated() -> None
     plan = plan_sync(want("a"), {"a": link("a", put_code=7)}, {})
 
     assert kinds(plan) == [(ActionKind.MARK_REMOVED, "a", 7)]
-    assert plan_sync(want("a"), {"a": link("a", LinkState.REMOVED_BY_RESEARCHER, None)}, {}).is_empty
+    assert plan_sync(want("a"), {"a": link("a", LinkState.REMOVED_BY_RESEARCHER, None)}, {}).is_empty is True
 
 
 def test_restore_pushes_removed_works_again() -> None:
@@ -101,8 +101,8 @@ def test_an_unwanted_output_already_gone_from_orcid_is_only_forgotten() -> None:
 def test_an_output_orbit_said_nothing_about_keeps_its_work() -> None:
     remembered = {"a": link("a", put_code=7)}
 
-    assert plan_sync({}, remembered, None).is_empty
-    assert plan_sync({}, remembered, {7: OrcidItem(7, "a")}).is_empty
+    assert plan_sync({}, remembered, None).is_empty is True
+    assert plan_sync({}, remembered, {7: OrcidItem(7, "a")}).is_empty is True
 
 
 def test_a_put_code_now_holding_another_output_is_forgotten_not_deleted() -> None:
@@ -118,8 +118,8 @@ def test_a_put_code_now_holding_a_work_without_our_source_id_is_not_deleted() ->
 
 
 def test_an_unwanted_output_without_a_link_deletes_nothing() -> None:
-    assert plan_sync({}, {}, {7: OrcidItem(7, "a")}, unwanted=["a"]).is_empty
-    assert plan_sync({}, {}, None, unwanted=["a"]).is_empty
+    assert plan_sync({}, {}, {7: OrcidItem(7, "a")}, unwanted=["a"]).is_empty is True
+    assert plan_sync({}, {}, None, unwanted=["a"]).is_empty is True
 
 
 def test_an_unwanted_output_whose_link_names_no_work_is_forgotten() -> None:
@@ -136,7 +136,7 @@ def test_links_made_for_another_orcid_id_are_ignored() -> None:
 
     assert kinds(plan_sync(want("a"), old, {}, orcid=new_id)) == [(ActionKind.CREATE, "a", None)]
     assert kinds(plan_sync(want("a"), old, None, orcid=new_id)) == [(ActionKind.CREATE, "a", None)]
-    assert plan_sync({}, old, None, orcid=new_id, unwanted=["a"]).is_empty
+    assert plan_sync({}, old, None, orcid=new_id, unwanted=["a"]).is_empty is True
     assert kinds(plan_sync({}, old, None, orcid="0000-0002-0000-0001", unwanted=["a"])) == [
         (ActionKind.DELETE, "a", 7)
     ]
@@ -151,7 +151,7 @@ def test_links_from_before_ids_were_recorded_count_for_the_current_id() -> None:
 def test_a_rejected_work_is_retried_only_when_it_changed() -> None:
     rejected = {"a": link("a", LinkState.REJECTED, None, "h")}
 
-    assert plan_sync(want("a"), rejected, None).is_empty
+    assert plan_sync(want("a"), rejected, None).is_empty is True
     assert kinds(plan_sync(want("a", content_hash="fixed"), rejected, None)) == [
         (ActionKind.CREATE, "a", None)
     ]
@@ -160,9 +160,9 @@ def test_a_rejected_work_is_retried_only_when_it_changed() -> None:
 def test_works_of_ours_that_no_link_names_are_left_alone() -> None:
     actual = {9: OrcidItem(9, "someone-elses"), 10: OrcidItem(10, None)}
 
-    assert plan_sync({}, {}, actual).is_empty
-    assert plan_sync({}, {}, actual, unwanted=["someone-elses"]).is_empty
-    assert plan_sync({}, {}, actual, scope=["other"]).is_empty
+    assert plan_sync({}, {}, actual).is_empty is True
+    assert plan_sync({}, {}, actual, unwanted=["someone-elses"]).is_empty is True
+    assert plan_sync({}, {}, actual, scope=["other"]).is_empty is True
 
 
 def test_outputs_kept_as_they_are_cost_nothing_and_are_not_orphans() -> None:
@@ -174,13 +174,13 @@ def test_outputs_kept_as_they_are_cost_nothing_and_are_not_orphans() -> None:
         unwanted=["a", "b"],
     )
 
-    assert plan.is_empty
+    assert plan.is_empty is True
 
 
 def test_a_refused_work_that_did_not_change_is_not_retried_even_if_orcid_has_a_copy() -> None:
     refused = {"a": link("a", LinkState.REJECTED, 7, "h")}
 
-    assert plan_sync(want("a"), refused, {7: OrcidItem(7, "a")}).is_empty
+    assert plan_sync(want("a"), refused, {7: OrcidItem(7, "a")}).is_empty is True
 
 
 def test_a_scoped_plan_touches_only_its_outputs() -> None:
@@ -333,7 +333,7 @@ def test_a_refusal_is_compared_by_hash_value_not_identity() -> None:
     stored = "".join(["h", "1"])  # equal to "h1", but another string object
     refused = {"a": link("a", LinkState.REJECTED, None, stored)}
 
-    assert plan_sync(want("a", content_hash="h1"), refused, None).is_empty
+    assert plan_sync(want("a", content_hash="h1"), refused, None).is_empty is True
 
 
 def test_a_refused_link_with_a_put_code_is_not_taken_for_a_work_on_orcid() -> None:
@@ -429,7 +429,7 @@ def test_an_output_matching_two_legacy_works_adopts_neither_and_creates_nothing(
 
     plan = plan_sync({"a": wanted("a", DOI, PMID)}, {}, actual)
 
-    assert plan.is_empty
+    assert plan.is_empty is True
     assert dict(plan.ambiguous) == {"a": (5, 6)}
     assert plan.legacy_left_alone == (5, 6)
 
@@ -437,7 +437,7 @@ def test_an_output_matching_two_legacy_works_adopts_neither_and_creates_nothing(
 def test_a_legacy_work_two_outputs_match_is_adopted_by_neither() -> None:
     plan = plan_sync({"a": wanted("a", DOI), "b": wanted("b", DOI)}, {}, {5: legacy(5, DOI)})
 
-    assert plan.is_empty
+    assert plan.is_empty is True
     assert dict(plan.ambiguous) == {"a": (5,), "b": (5,)}
 
 
@@ -461,7 +461,7 @@ def test_an_output_with_a_link_does_not_adopt_a_legacy_work() -> None:
 
     plan = plan_sync({"a": wanted("a", DOI)}, removed, {5: legacy(5, DOI)})
 
-    assert plan.is_empty
+    assert plan.is_empty is True
     assert plan.legacy_left_alone == (5,)
 
 
@@ -470,16 +470,19 @@ def test_legacy_works_matching_nothing_are_left_alone_and_never_deleted() -> Non
 
     plan = plan_sync({}, {}, actual, unwanted=["a"])
 
-    assert plan.is_empty
+    assert plan.is_empty is True
     assert plan.legacy_left_alone == (5, 6)
 
 
 def test_an_unchanged_work_is_compared_by_hash_value_not_identity() -> None:
     stored = "".join(["h", "1"])  # equal to "h1", but another string object
 
-    assert plan_sync(
-        want("a", content_hash="h1"), {"a": link("a", put_code=7, content_hash=stored)}, None
-    ).is_empty
+    assert (
+        plan_sync(
+            want("a", content_hash="h1"), {"a": link("a", put_code=7, content_hash=stored)}, None
+        ).is_empty
+        is True
+    )
 
 
 def test_a_work_is_proven_ours_by_source_id_value_not_identity() -> None:
