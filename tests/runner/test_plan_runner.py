@@ -19,6 +19,7 @@ from infra.orcid_standin.work_input import WorkDocument
 from orcid_sync.domain.errors import TryLater
 from orcid_sync.domain.links import LinkState, WorkLink
 from orcid_sync.orcid.errors import TokenRevoked
+from orcid_sync.orcid.summaries import SummaryExternalId, WorkSummary
 from orcid_sync.orcid.work import ExternalId, Work
 from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.work_links import WorkLinkStore
@@ -417,3 +418,12 @@ def test_two_new_outputs_with_one_doi_in_one_bulk_call_are_a_duplicate_not_a_ref
         duplicate is not None and duplicate.state is LinkState.DUPLICATE_OF and duplicate.duplicate_of == "a"
     )
     assert runner.counts.duplicates == 1 and runner.counts.failed == 0
+
+
+def test_only_a_source_work_id_names_our_output_not_an_identifier_of_another_type() -> None:
+    legacy_with_uri = WorkSummary(
+        put_code=1,
+        external_ids=(SummaryExternalId(type="uri", value="https://orbit.dtu.dk/x", relationship="self"),),
+    )
+
+    assert source_work_id(legacy_with_uri) is None
