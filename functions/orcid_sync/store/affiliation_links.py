@@ -13,21 +13,8 @@ __all__ = ["AffiliationLink", "AffiliationLinkStore"]
 class AffiliationLinkStore(TableStore):
     def of_person(self, person_id: str) -> dict[str, AffiliationLink]:
         """Every link of the researcher, by item (`employment#…`, `researcher-url#…`)."""
-        links: dict[str, AffiliationLink] = {}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "person_id = :p",
-            "ExpressionAttributeValues": to_item({":p": person_id}),
-            "ConsistentRead": True,
-        }
-        while True:
-            answer = self._db.query(**kwargs)
-            for item in answer.get("Items", []):
-                link = _link(item)
-                links[link.item] = link
-            if "LastEvaluatedKey" not in answer:
-                return links
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        found = (_link(item) for item in self.person_items(person_id, consistent=True))
+        return {record.item: record for record in found}
 
     def put(self, link: AffiliationLink) -> None:
         self._db.put_item(TableName=self._table, Item=to_item(link.model_dump(mode="json")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
@@ -50,6 +50,22 @@ class TableStore:
     @property
     def _db(self) -> DynamoDBClient:
         return self._client or aws.dynamodb()
+
+    def person_items(self, person_id: str, *, consistent: bool = False) -> Iterator[dict[str, Any]]:
+        """Every item of a table keyed by `person_id`, page after page (DynamoDB's LastEvaluatedKey)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "person_id = :p",
+            "ExpressionAttributeValues": to_item({":p": person_id}),
+        }
+        if consistent:
+            kwargs["ConsistentRead"] = True
+        while True:
+            answer = self._db.query(**kwargs)
+            yield from answer.get("Items", [])
+            if "LastEvaluatedKey" not in answer:
+                return
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def write_batches(
         self, requests: Sequence[Any], what: str, sleep: Callable[[float], None] = time.sleep

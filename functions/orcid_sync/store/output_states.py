@@ -48,20 +48,8 @@ def clipped(text: str | None, limit: int) -> str | None:
 
 class OutputStateStore(TableStore):
     def of_person(self, person_id: str) -> dict[str, OutputState]:
-        states: dict[str, OutputState] = {}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "person_id = :p",
-            "ExpressionAttributeValues": to_item({":p": person_id}),
-        }
-        while True:
-            answer = self._db.query(**kwargs)
-            for item in answer.get("Items", []):
-                state = _state(item)
-                states[state.publication_id] = state
-            if "LastEvaluatedKey" not in answer:
-                return states
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        found = (_state(item) for item in self.person_items(person_id))
+        return {record.publication_id: record for record in found}
 
     def get(self, person_id: str, publication_id: str) -> OutputState | None:
         answer = self._db.get_item(

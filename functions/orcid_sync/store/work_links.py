@@ -30,21 +30,8 @@ class WorkLinkStore(TableStore):
         return _link(item) if item else None
 
     def of_person(self, person_id: str) -> dict[str, WorkLink]:
-        links: dict[str, WorkLink] = {}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "person_id = :p",
-            "ExpressionAttributeValues": to_item({":p": person_id}),
-            "ConsistentRead": True,
-        }
-        while True:
-            answer = self._db.query(**kwargs)
-            for item in answer.get("Items", []):
-                link = _link(item)
-                links[link.publication_id] = link
-            if "LastEvaluatedKey" not in answer:
-                return links
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        found = (_link(item) for item in self.person_items(person_id, consistent=True))
+        return {record.publication_id: record for record in found}
 
     def holders_of(self, publication_id: str) -> set[str]:
         """Researchers holding a link to an output (a deletion event names only the output)."""
