@@ -180,22 +180,18 @@ class ConsentStore(TableStore):
 
     def active_person_ids(self, page_size: int = 1000) -> Iterator[list[str]]:
         """Pages of person ids with an active consent (a scan: the nightly run reads them all anyway)."""
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "ProjectionExpression": "person_id",
-            "FilterExpression": "#status = :active",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": to_item({":active": ConsentStatus.ACTIVE.value}),
-            "Limit": page_size,
-        }
-        while True:
-            answer = self._db.scan(**kwargs)
+        pages = self._db.get_paginator("scan").paginate(
+            TableName=self._table,
+            ProjectionExpression="person_id",
+            FilterExpression="#status = :active",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=to_item({":active": ConsentStatus.ACTIVE.value}),
+            PaginationConfig={"PageSize": page_size},
+        )
+        for answer in pages:
             page = [str(from_item(item)["person_id"]) for item in answer.get("Items", [])]
             if page:
                 yield page
-            if "LastEvaluatedKey" not in answer:
-                return
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def person_ids_for(self, orcid: str) -> list[str]:
         """The people whose consent names this ORCID iD (the by-orcid index; usually one)."""

@@ -52,20 +52,15 @@ class TableStore:
         return self._client or aws.dynamodb()
 
     def person_items(self, person_id: str, *, consistent: bool = False) -> Iterator[dict[str, Any]]:
-        """Every item of a table keyed by `person_id`, page after page (DynamoDB's LastEvaluatedKey)."""
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "person_id = :p",
-            "ExpressionAttributeValues": to_item({":p": person_id}),
-        }
-        if consistent:
-            kwargs["ConsistentRead"] = True
-        while True:
-            answer = self._db.query(**kwargs)
+        """Every item of a table keyed by `person_id`, page after page (boto3's paginator)."""
+        pages = self._db.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="person_id = :p",
+            ExpressionAttributeValues=to_item({":p": person_id}),
+            ConsistentRead=consistent,
+        )
+        for answer in pages:
             yield from answer.get("Items", [])
-            if "LastEvaluatedKey" not in answer:
-                return
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def write_batches(
         self, requests: Sequence[Any], what: str, sleep: Callable[[float], None] = time.sleep

@@ -35,19 +35,13 @@ class WorkLinkStore(TableStore):
 
     def holders_of(self, publication_id: str) -> set[str]:
         """Researchers holding a link to an output (a deletion event names only the output)."""
-        holders: set[str] = set()
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": BY_PUBLICATION_INDEX,
-            "KeyConditionExpression": "publication_id = :p",
-            "ExpressionAttributeValues": to_item({":p": publication_id}),
-        }
-        while True:
-            answer = self._db.query(**kwargs)
-            holders.update(str(from_item(item)["person_id"]) for item in answer.get("Items", []))
-            if "LastEvaluatedKey" not in answer:
-                return holders
-            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        pages = self._db.get_paginator("query").paginate(
+            TableName=self._table,
+            IndexName=BY_PUBLICATION_INDEX,
+            KeyConditionExpression="publication_id = :p",
+            ExpressionAttributeValues=to_item({":p": publication_id}),
+        )
+        return {str(from_item(item)["person_id"]) for page in pages for item in page.get("Items", [])}
 
     def put(self, link: WorkLink) -> None:
         self._db.put_item(TableName=self._table, Item=to_item(link.model_dump(mode="json")))
