@@ -65,9 +65,29 @@ def poll_feed(stack: LocalStack, report: Report) -> dict[str, Any]:
     return result
 
 
+@dataclass
+class Cast:
+    """Who connected in the story so far: their browsers, their ORCID iDs, and Orbit's seeded outputs."""
+
+    outputs: list[ResearchOutput]
+    browsers: dict[str, Browser] = field(default_factory=dict)  # person uuid → signed-in browser
+    orcid_ids: dict[str, str] = field(default_factory=dict)  # person uuid → iD, of those connected
+
+
 def run(stack: LocalStack, report: Report) -> dict[str, str]:
     """The scripted story. Returns person uuid → ORCID iD of everyone who connected."""
-    sofie, mads, freja, jonas = RESEARCHERS
+    cast = seed_orbit(stack, report)
+    connect_everyone(stack, report, cast)
+    first_syncs(stack, report, cast)
+    edits_in_orbit(stack, report, cast)
+    person_changes(stack, report)
+    researchers_act(stack, report, cast)
+    switch_over(stack, report)
+    employment(stack, report, cast.orcid_ids, cast.browsers[RESEARCHERS[3].uuid])
+    return cast.orcid_ids
+
+
+def seed_orbit(stack: LocalStack, report: Report) -> Cast:
     outputs = seed_outputs(RESEARCHERS, per_researcher=12)
     stack.orbit.seed(outputs)
     kinds = Counter(f"{o.group}/{o.subtype}" for o in outputs)
@@ -75,54 +95,64 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     report.say(f"Orbit holds {len(outputs)} outputs of {len(kinds)} types by {len(RESEARCHERS)} researchers")
     first = poll_feed(stack, report)
     report.check("the poller's first run starts reading Orbit's change feed from now", first["caught_up"])
-    orcid_ids: dict[str, str] = {}
-    state = stack.orcid.state
+    return Cast(outputs)
 
+
+def connect_everyone(stack: LocalStack, report: Report, cast: Cast) -> None:
+    """Sofie connects her iD, Mads declines, Freja registers a new iD on the way, Jonas connects."""
+    sofie, mads, freja, jonas = RESEARCHERS
+    state = stack.orcid.state
     report.step(f"{name(sofie)} connects her existing ORCID iD")
     sofie_record = state.add_record(
         sofie.given_names, sofie.family_names, sofie.email, orcid="0000-0002-1825-0097"
     )
-    sofie_browser = Browser(stack).sign_in(sofie.uuid)
-    page = sofie_browser.connect_fully(sofie_record.orcid)
+    browser = cast.browsers[sofie.uuid] = Browser(stack).sign_in(sofie.uuid)
+    page = browser.connect_fully(sofie_record.orcid)
     report.check("ORCID consent page → result page says connected", "is connected" in page.text)
-    orcid_ids[sofie.uuid] = sofie_record.orcid
+    cast.orcid_ids[sofie.uuid] = sofie_record.orcid
 
     report.step(f"{name(mads)} presses Deny on ORCID")
-    mads_browser = Browser(stack).sign_in(mads.uuid)
+    browser = Browser(stack).sign_in(mads.uuid)
     mads_record = state.add_record(mads.given_names, mads.family_names, mads.email)
-    page = mads_browser.open(mads_browser.decide_on_orcid(mads_browser.connect(), mads_record.orcid, "deny"))
+    page = browser.open(browser.decide_on_orcid(browser.connect(), mads_record.orcid, "deny"))
     report.check("a friendly 'you declined' page, nothing stored", "You declined" in page.text)
 
     report.step(f"{name(freja)} has no ORCID iD and creates one on the way (registration form prefilled)")
-    freja_browser = Browser(stack).sign_in(freja.uuid)
-    page = freja_browser.open(freja_browser.decide_on_orcid(freja_browser.connect(register="1"), orcid=None))
+    browser = cast.browsers[freja.uuid] = Browser(stack).sign_in(freja.uuid)
+    page = browser.open(browser.decide_on_orcid(browser.connect(register="1"), orcid=None))
     freja_consent = ConsentStore(stack.resources.refs["ConsentsTable"]).get(freja.uuid)
     report.check(
         "her new iD is connected in the same visit", freja_consent is not None and bool(freja_consent.orcid)
     )
     if freja_consent and freja_consent.orcid:
-        orcid_ids[freja.uuid] = freja_consent.orcid
+        cast.orcid_ids[freja.uuid] = freja_consent.orcid
 
     report.step(f"{name(jonas)} connects too")
     jonas_record = state.add_record(jonas.given_names, jonas.family_names, None)
-    jonas_browser = Browser(stack).sign_in(jonas.uuid)
-    jonas_browser.connect_fully(jonas_record.orcid)
-    orcid_ids[jonas.uuid] = jonas_record.orcid
+    cast.browsers[jonas.uuid] = Browser(stack).sign_in(jonas.uuid)
+    cast.browsers[jonas.uuid].connect_fully(jonas_record.orcid)
+    cast.orcid_ids[jonas.uuid] = jonas_record.orcid
 
+
+def first_syncs(stack: LocalStack, report: Report, cast: Cast) -> None:
     report.step("the first full syncs run (the queue drains)")
     drained = stack.drain()
     report.say(f"{drained.invocations} worker invocations, {drained.messages} jobs")
-    for person, orcid in orcid_ids.items():
+    for person, orcid in cast.orcid_ids.items():
         researcher, eligible = stack.orbit.researchers[person], wanted_on_orcid(stack, person)
         report.check(
             f"{name(researcher)}: ORCID shows exactly the {len(eligible)} eligible outputs",
             set(sources_on_orcid(stack, orcid)) == set(eligible),
         )
-    status = sofie_browser.status_json()
+    status = cast.browsers[RESEARCHERS[0].uuid].status_json()
     sync = status.get("sync") or {}
     report.say(f"Sofie's status: {status['symbol']} · {sync}")
     report.check("her status page shows the counts", isinstance(sync, dict) and sync.get("on_orcid", 0) > 0)
 
+
+def edits_in_orbit(stack: LocalStack, report: Report, cast: Cast) -> None:
+    """A new paper, a corrected title and a withdrawal in Orbit reach ORCID through the change feed only."""
+    sofie, outputs = RESEARCHERS[0], cast.outputs
     report.step("In Orbit, Sofie adds a paper, corrects a title, and an output is withdrawn")
     new = stack.orbit.put_output(
         outputs[0].changed(
@@ -131,21 +161,16 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
             doi="https://doi.org/10.11581/dtu.wind-wakes-2026",
         )
     )
-    corrected = next(
-        o for o in outputs if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid != new.uuid
-    )
+    wanted = wanted_on_orcid(stack, sofie.uuid)
+    corrected = next(o for o in outputs if o.uuid in wanted and o.uuid != new.uuid)
     corrected = stack.orbit.change_output(corrected.uuid, title_en="Corrected: " + (corrected.title_en or ""))
-    withdrawn = next(
-        o
-        for o in outputs
-        if o.uuid in wanted_on_orcid(stack, sofie.uuid) and o.uuid not in (new.uuid, corrected.uuid)
-    )
+    withdrawn = next(o for o in outputs if o.uuid in wanted and o.uuid not in (new.uuid, corrected.uuid))
     withdrawn = stack.orbit.change_output(withdrawn.uuid, confidential=True)
     report.step("the poller's next scheduled run reads Orbit's change feed (the queues drain)")
     polled = poll_feed(stack, report)
     stack.drain()
     report.check("the three edits came through the feed", polled["outputs_sent"] == 3)
-    sofie_titles = titles_on_orcid(stack, sofie_record.orcid)
+    sofie_titles = titles_on_orcid(stack, cast.orcid_ids[sofie.uuid])
     report.check("the new paper appears on ORCID", new.uuid in sofie_titles)
     report.check(
         "the correction shows on ORCID", sofie_titles.get(corrected.uuid, "").startswith("Corrected: ")
@@ -154,28 +179,35 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
         "the withdrawn (now confidential) output is gone from ORCID", withdrawn.uuid not in sofie_titles
     )
     confidential = [o.uuid for o in outputs if o.confidential]
+    on_orcid = {uuid for orcid in cast.orcid_ids.values() for uuid in sources_on_orcid(stack, orcid)}
     report.check(
         f"none of the {len(confidential)} confidential outputs ever reached ORCID",
-        not any(
-            uuid in sources_on_orcid(stack, orcid) for orcid in orcid_ids.values() for uuid in confidential
-        ),
+        not on_orcid.intersection(confidential),
     )
 
+
+def person_changes(stack: LocalStack, report: Report) -> None:
+    jonas = RESEARCHERS[3]
     report.step("Jonas moves to another DTU department in Orbit (a Person change on the feed)")
     stack.orbit.change_person(jonas.uuid, department="DTU Construct")
     polled = poll_feed(stack, report)
     report.check("a full sync of Jonas is queued (he consented)", polled["person_jobs"] == 1)
     stack.drain()
 
+
+def researchers_act(stack: LocalStack, report: Report, cast: Cast) -> None:
+    """On ORCID a work is deleted and access revoked, a callback is replayed; then the nightly run."""
+    sofie, _, freja, jonas = RESEARCHERS
+    jonas_orcid = cast.orcid_ids[jonas.uuid]
     report.step("Jonas deletes a work on orcid.org; Freja removes DTU as a trusted organization")
-    links = WorkLinkStore(stack.resources.refs["WorkLinksTable"])
-    jonas_links = links.of_person(jonas.uuid)
+    jonas_links = WorkLinkStore(stack.resources.refs["WorkLinksTable"]).of_person(jonas.uuid)
     deleted_pid, deleted_link = next(iter(sorted(jonas_links.items())))
-    stack.orcid.api.delete_as_researcher(jonas_record.orcid, deleted_link.put_code or 0)
-    state.revoke_by_user(orcid_ids[freja.uuid], LOCAL_CLIENT_ID)
+    stack.orcid.api.delete_as_researcher(jonas_orcid, deleted_link.put_code or 0)
+    stack.orcid.state.revoke_by_user(cast.orcid_ids[freja.uuid], LOCAL_CLIENT_ID)
 
     report.step("an attacker replays Sofie's callback URL")
-    callback = sofie_browser.decide_on_orcid(sofie_browser.connect(), sofie_record.orcid)
+    sofie_browser = cast.browsers[sofie.uuid]
+    callback = sofie_browser.decide_on_orcid(sofie_browser.connect(), cast.orcid_ids[sofie.uuid])
     sofie_browser.open(callback)
     report.check("refused with a clear 400 page", Browser(stack).open(callback).status_code == 400)
 
@@ -184,13 +216,10 @@ def run(stack: LocalStack, report: Report) -> dict[str, str]:
     stack.drain()
     report.say(f"queued {result['jobs']} reconcile jobs for the night of {result['night']}")
     report.check(
-        "Jonas's deleted work is not pushed again",
-        deleted_pid not in sources_on_orcid(stack, jonas_record.orcid),
+        "Jonas's deleted work is not pushed again", deleted_pid not in sources_on_orcid(stack, jonas_orcid)
     )
-    report.check("Freja's status shows paused (revoked)", freja_browser.status_json()["symbol"] == "paused")
-    switch_over(stack, report)
-    employment(stack, report, orcid_ids, jonas_browser)
-    return orcid_ids
+    freja_status = cast.browsers[freja.uuid].status_json()
+    report.check("Freja's status shows paused (revoked)", freja_status["symbol"] == "paused")
 
 
 def switch_over(stack: LocalStack, report: Report) -> None:
