@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import calls, coldstart, fanout, feed_latency, overhead, status_page, throughput
+from bench import calls, coldstart, fanout, feed_latency, overhead, status_page, throughput, throughput_model
 from bench.common import BENCH_DIR, Section, machine
 from bench.report import markdown
 
@@ -99,7 +99,7 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
             runs,
             args.researchers,
             args.outputs,
-            throughput.Latency(args.orcid_latency, args.pure_latency, args.jitter),
+            throughput_model.Latency(args.orcid_latency, args.pure_latency, args.jitter),
             min(args.previous_researchers, args.researchers),
         ),
         "overhead": lambda runs: overhead.run(runs),

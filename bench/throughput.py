@@ -11,7 +11,8 @@ batches of BatchSize. They are threads of this process, each environment's servi
 context variable.
 
 Steps, each a function: `seed` (researchers, outputs, consents), `first_sync` (unmeasured, no latency,
-so that the night finds everything in place), `nightly` (measured), `verify`, and `section`.
+so that the night finds everything in place), `nightly` (measured) and `verify`; the report is
+bench/throughput_report.py, the vocabulary both share bench/throughput_model.py.
 Measured beside each other: the template as it is; the same workers sharing one bucket (what a shared,
 cross-process limiter would give at best, without its own cost); and the previous design (2 workers,
 batch 5, 10 requests/s each, one job after the other), on fewer researchers.
@@ -20,23 +21,23 @@ batch 5, 10 requests/s each, one job after the other), on fewer researchers.
 from __future__ import annotations
 
 import contextvars
-import statistics
 import threading
 import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
-from bench.common import Figure, Section, samples
+from bench.common import Section
 from bench.fifo import FifoPoller
 from bench.localstack import InProcessAwsStack
 from bench.memory_store import MemoryStore
 from bench.seed import Seeded, consent_directly, new_researcher, with_outputs
+from bench.throughput_model import ORCID_BURST, ORCID_RATE, TODAY, Latency, RunResult, WorkerConfig
+from bench.throughput_report import section
 from infra.local.records import sources_on_orcid
 from infra.local.stack import reset_function_caches
 from infra.local.template import resources_of_type
@@ -45,11 +46,8 @@ from orcid_sync.jobs.sync_jobs import SyncJob, nightly_job
 from orcid_sync.orcid.pacing import TokenBucket
 from orcid_sync.store.token_cipher import TokenCipher
 
-ORCID_RATE = 24.0  # requests per second per member client (../shared/docs/orcid-api.md, "Limits")
-ORCID_BURST = 40
 WORKER = "SyncWorkerFunction"
 RUN_TIMEOUT_SECONDS = 1800.0
-TODAY = "previous"
 
 
 class CountingRateLimiter(RateLimiter):
@@ -94,23 +92,6 @@ class CountingBucket(TokenBucket):
         return wait
 
 
-@dataclass(frozen=True)
-class WorkerConfig:
-    """How the sync workers run: environments at once, batch size, pacing each, jobs at once each."""
-
-    label: str
-    concurrency: int
-    batch_size: int
-    rate: float
-    burst: int
-    jobs_at_once: int
-    shared_bucket: bool = False
-
-    @property
-    def design_rate(self) -> float:
-        return self.rate if self.shared_bucket else self.concurrency * self.rate
-
-
 def template_config(stack: InProcessAwsStack) -> WorkerConfig:
     """MaximumConcurrency and BatchSize of the worker's SQS event, its pacing from its environment."""
     from orcid_sync.jobs.fifo_processor import MAX_GROUPS_AT_ONCE
@@ -144,55 +125,6 @@ def shared_config(config: WorkerConfig) -> WorkerConfig:
 
 PREVIOUS = WorkerConfig(label=TODAY, concurrency=2, batch_size=5, rate=10.0, burst=20, jobs_at_once=1)
 SEEDING = WorkerConfig(label="seeding", concurrency=4, batch_size=10, rate=1e6, burst=10**6, jobs_at_once=10)
-
-
-@dataclass
-class RunResult:
-    config: WorkerConfig
-    researchers: int
-    elapsed: float = 0.0
-    calls: Counter[str] = field(default_factory=Counter)
-    orbit_calls: int = 0
-    refused: int = 0
-    peak: int = 0
-    invocations: int = 0
-    failed: int = 0
-    crashed: int = 0
-    dead: int = 0
-    pacing_wait: float = 0.0
-    cpu: float = 0.0
-    verified: int = 0
-    wrong: list[str] = field(default_factory=list)
-
-    @property
-    def made(self) -> int:
-        return sum(self.calls.values())
-
-    @property
-    def floor(self) -> float:
-        return self.made / ORCID_RATE
-
-    @property
-    def rate(self) -> float:
-        return self.made / self.elapsed if self.elapsed else 0.0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "config": self.config.__dict__,
-            "researchers": self.researchers,
-            "elapsed_s": round(self.elapsed, 3),
-            "orcid_calls": dict(self.calls),
-            "orbit_calls": self.orbit_calls,
-            "refused_503": self.refused,
-            "peak_requests_in_one_second": self.peak,
-            "invocations": self.invocations,
-            "failed_records": self.failed,
-            "crashed_invocations": self.crashed,
-            "pacing_wait_s": round(self.pacing_wait, 1),
-            "cpu_s_this_process": round(self.cpu, 1),
-            "records_verified": self.verified,
-            "records_wrong": self.wrong[:20],
-        }
 
 
 # --- step 1: researchers, their outputs in Orbit, their consents ---------------------------------------
@@ -328,13 +260,6 @@ def first_sync(stack: InProcessAwsStack, jobs: list[SyncJob]) -> None:
 # --- step 3: the night, measured ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Latency:
-    orcid: float
-    pure: float
-    jitter: float
-
-
 def nightly(
     stack: InProcessAwsStack,
     seeded: list[Seeded],
@@ -413,195 +338,3 @@ def run(
                 flush=True,
             )
     return section(results, config, latency, outputs_each)
-
-
-def _ratio(result: RunResult) -> float:
-    return result.elapsed / result.floor if result.floor else float("inf")
-
-
-def section(
-    results: dict[str, list[RunResult]], config: WorkerConfig, latency: Latency, outputs_each: int
-) -> Section:
-    main = results["template"]
-    researchers = main[0].researchers
-    jitter = f"±{latency.jitter:.0%}"
-    previous_count = results[TODAY][0].researchers if results[TODAY] else 0
-    out = Section(
-        key="throughput",
-        title="2. Throughput: a nightly run against ORCID's limit, with the internet's latency",
-        setup=(
-            f"{researchers} researchers × {outputs_each} outputs, already in sync (a first sync ran before, "
-            f"unmeasured, without latency); then one nightly job each, all queued at once. ORCID stand-in "
-            f"answering in {latency.orcid * 1000:.0f} ms {jitter}, limiting to {ORCID_RATE:g} requests/s, "
-            f"burst {ORCID_BURST} (503 beyond); Orbit stand-in answering in {latency.pure * 1000:.0f} ms "
-            f"{jitter}. AWS in this process: DynamoDB and KMS answered in memory at botocore's HTTP layer "
-            "(bench/memory_store.py), the FIFO queue and Lambda's poller in memory (bench/fifo.py). "
-            f"Template: {config.concurrency} execution environments "
-            f"(MaximumConcurrency), batch size {config.batch_size}, up to {config.jobs_at_once} researchers' "
-            f"jobs at once in each, each environment pacing itself at {config.rate:g} requests/s, burst "
-            f"{config.burst}; the real handler. Beside it, the same with one bucket shared by all "
-            f"environments, and the previous design on {previous_count} researchers."
-        ),
-    )
-    out.add(
-        Figure(
-            "elapsed",
-            f"elapsed, nightly run of {researchers} researchers (template)",
-            "s",
-            samples([r.elapsed for r in main]),
-            statistics.median(r.floor for r in main),
-            "calls ÷ 24/s",
-        )
-    )
-    out.add(
-        Figure("ratio", "elapsed ÷ (calls ÷ 24/s), template", "×", samples([_ratio(r) for r in main]), 1.0)
-    )
-    out.add(
-        Figure(
-            "share_of_limit",
-            "share of ORCID's 24 requests/s used, template",
-            "of 24/s",
-            samples([r.rate / ORCID_RATE for r in main]),
-            1.0,
-            "all of it",
-        )
-    )
-    out.add(
-        Figure("refused_503", "503s received, template", "responses", samples([r.refused for r in main]), 0.0)
-    )
-    out.add(
-        Figure(
-            "orcid_calls",
-            "ORCID calls made, template",
-            "calls",
-            samples([r.made for r in main]),
-            float(researchers),
-            f"{researchers} × 1 read",
-        )
-    )
-    out.add(
-        Figure(
-            "peak",
-            "most requests at ORCID in any one second, template",
-            "requests",
-            samples([r.peak for r in main]),
-            ORCID_BURST + ORCID_RATE,
-            "burst + 1 s refill; a ceiling",
-        )
-    )
-    out.add(
-        Figure(
-            "verified",
-            "records as Orbit says after the night, template",
-            "records",
-            samples([r.verified for r in main]),
-            float(researchers),
-            "all",
-        )
-    )
-    shared = results["shared"]
-    if shared:
-        out.add(
-            Figure(
-                "shared_ratio",
-                f"elapsed ÷ (calls ÷ 24/s), one bucket shared at {shared[0].config.rate:g}/s",
-                "×",
-                samples([_ratio(r) for r in shared]),
-                1.0,
-            )
-        )
-        out.add(
-            Figure(
-                "shared_503",
-                "503s received, one shared bucket",
-                "responses",
-                samples([r.refused for r in shared]),
-                0.0,
-            )
-        )
-    previous = results[TODAY]
-    if previous:
-        out.add(
-            Figure(
-                "previous_share",
-                f"share of 24/s used by the previous design ({previous[0].researchers} researchers)",
-                "of 24/s",
-                samples([r.rate / ORCID_RATE for r in previous]),
-                1.0,
-                "all of it",
-            )
-        )
-        out.add(
-            Figure(
-                "previous_ratio",
-                "elapsed ÷ (calls ÷ 24/s), previous design",
-                "×",
-                samples([_ratio(r) for r in previous]),
-                1.0,
-            )
-        )
-    out.notes.extend(_notes(results, config))
-    out.problems.extend(
-        f"{r.config.label} night: {len(r.wrong)} of {r.researchers} ORCID records differ from Orbit"
-        for group in results.values()
-        for r in group
-        if r.wrong
-    )
-    out.problems.extend(
-        f"{r.config.label} night: {r.failed} failed records, {r.crashed} crashed invocations, "
-        f"{r.dead} dead letters"
-        for group in results.values()
-        for r in group
-        if r.failed or r.crashed or r.dead
-    )
-    out.details = {
-        "latency": latency.__dict__,
-        "outputs_each": outputs_each,
-        "template_config": config.__dict__,
-        "runs": {label: [r.as_json() for r in group] for label, group in results.items()},
-    }
-    return out
-
-
-def _notes(results: dict[str, list[RunResult]], config: WorkerConfig) -> list[str]:
-    main = results["template"]
-    notes = []
-    waited = statistics.median(r.pacing_wait for r in main)
-    elapsed = statistics.median(r.elapsed for r in main)
-    jobs_in_flight = config.concurrency * config.jobs_at_once
-    design = config.design_rate
-    if waited > elapsed:
-        notes.append(
-            f"Template: {config.concurrency} environments × {config.rate:g} requests/s = {design:g}/s by "
-            f"design ({design / ORCID_RATE:.0%} of ORCID's limit, the rest headroom for retries), with up to "
-            f"{jobs_in_flight} jobs in flight. The token buckets held requests back {waited:.0f} s in all "
-            f"over the {elapsed:.0f} s (summed over the job threads): the pacing set the pace, not latency."
-        )
-    else:
-        notes.append(
-            f"Template: the token buckets held requests back only {waited:.1f} s in all over "
-            f"{elapsed:.0f} s: latency, not the pacing, set the pace."
-        )
-    cpu = statistics.median(r.cpu for r in main)
-    notes.append(
-        f"CPU of this one process (workers, stand-ins, moto) per template run: {cpu:.0f} s in "
-        f"{elapsed:.0f} s on 2 cores; the machine did not set the pace while that stays well under."
-    )
-    shared = results["shared"]
-    if shared:
-        notes.append(
-            f"One bucket for all environments (a shared limiter at {shared[0].config.rate:g}/s; here an "
-            "object in one process, across Lambda environments a conditional write per token or lease in "
-            f"DynamoDB): elapsed ÷ floor {statistics.median(_ratio(r) for r in shared):.2f}, against "
-            f"{statistics.median(_ratio(r) for r in main):.2f} for concurrency × per-environment rate."
-        )
-    previous = results[TODAY]
-    if previous:
-        p = previous[0]
-        notes.append(
-            f"Previous design ({p.config.concurrency} environments, batch {p.config.batch_size}, one job "
-            f"after the other, {p.config.rate:g}/s each): {p.researchers} researchers in {p.elapsed:.0f} s, "
-            f"{p.made} calls, {p.rate:.2f}/s = {p.rate / ORCID_RATE:.2f} of ORCID's limit (the handler's "
-            "MAX_GROUPS_AT_ONCE patched to 1 stands in for its one-after-the-other processing)."
-        )
-    return notes
