@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from importlib import resources
-from urllib.parse import urlencode
+from typing import TypeGuard
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from orcid_sync.consent.service import StatusView, SymbolKind
@@ -184,7 +185,7 @@ def _consent_rows(
                 f"<span>{escape(record_url)}</span></a>",
             )
         )
-    if extras.profile_url:
+    if _web_link(extras.profile_url):
         rows.append(
             (
                 text("status.orbit", lang),
@@ -313,9 +314,14 @@ def _paging(group: Group, name: str, page: int, pages: int, lang: Lang, extras: 
     return f'<nav class="paging" aria-label="{escape(name)} {label}">{" ".join(links)}</nav>'
 
 
+def _web_link(url: str | None) -> TypeGuard[str]:
+    """Whether a link from outside (Orbit's page of an output, of a person) may be a link: http(s) only."""
+    return url is not None and urlsplit(url).scheme in ("https", "http")
+
+
 def _output_item(row: OutputRow, lang: Lang, csrf_token: str, record_url: str, extras: StatusExtras) -> str:
     title = row.title or text("outputs.untitled", lang, uuid=row.publication_id)
-    name = f'<a href="{escape(row.url)}">{escape(title)}</a>' if row.url else escape(title)
+    name = f'<a href="{escape(row.url)}">{escape(title)}</a>' if _web_link(row.url) else escape(title)
     parts = (str(row.year) if row.year else "", _kind_name(row.kind, lang) if row.kind else "")
     meta = " · ".join(part for part in parts if part)
     words = [_why(row, lang)]
