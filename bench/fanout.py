@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -99,110 +100,131 @@ def _check(aws: MemoryAws, wanted: set[str], night: date) -> list[str]:
     return problems
 
 
+@dataclass
+class _Runs:
+    """What each run measured, in run order."""
+
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    stand_in: list[float] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)
+    scans: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
 def run(runs: int, active: int = ACTIVE, inactive: int = INACTIVE) -> Section:
     items, wanted = _consents(active, inactive)
-    walls, cpus, stand_in, batches, scans, queued = [], [], [], [], [], []
-    problems: list[str] = []
+    measured = _Runs()
     for number in range(runs):
-        aws = MemoryAws(TABLE, items)
-        counted: Counter[str] = Counter()
-        dynamodb, sqs = _clients(aws, counted)
-        night = FIRST_NIGHT + timedelta(days=number)
-        cpu_started = time.process_time()
-        started = time.perf_counter()
-        result = fan_out(ConsentStore(TABLE, client=dynamodb), SyncJobQueue(QUEUE_URL, client=sqs), night)
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu_started)
-        stand_in.append(aws.cpu_seconds)
-        batches.append(counted["SendMessageBatch"])
-        scans.append(counted["Scan"])
-        queued.append(len(aws.messages))
-        if result.jobs != active or counted != aws.calls:
-            problems.append(
-                f"run {number + 1}: {result.jobs} jobs reported, calls {dict(counted)} vs {dict(aws.calls)}"
-            )
-        problems.extend(f"run {number + 1}: {p}" for p in _check(aws, wanted, night))
+        _one_night(measured, number, items, wanted, active)
         print(
-            f"    run {number + 1}/{runs}: {walls[-1]:.1f} s, "
-            f"{batches[-1]} SendMessageBatch, {scans[-1]} Scan",
+            f"    run {number + 1}/{runs}: {measured.walls[-1]:.1f} s, "
+            f"{measured.batches[-1]} SendMessageBatch, {measured.scans[-1]} Scan",
             flush=True,
         )
-
-    total = active + inactive
     section = Section(
         key="fan_out",
         title="5. Nightly fan-out",
         setup=(
-            f"{active:,} active consents among {total:,} (the rest revoked, disconnected or declined) → "
-            f"`fan_out` with the real ConsentStore (scan pages of {SCAN_PAGE}) and SyncJobQueue (batches of "
-            f"10) on boto3 clients answered in-process at botocore's HTTP layer (`bench/memory_aws.py`): "
-            f"no network, no AWS latency. Calls counted with botocore `before-call` hooks."
+            f"{active:,} active consents among {active + inactive:,} (the rest revoked, disconnected or "
+            f"declined) → `fan_out` with the real ConsentStore (scan pages of {SCAN_PAGE}) and SyncJobQueue "
+            f"(batches of 10) on boto3 clients answered in-process at botocore's HTTP layer "
+            f"(`bench/memory_aws.py`): no network, no AWS latency. Calls counted with botocore `before-call` "
+            f"hooks."
         ),
     )
-    section.add(Figure("elapsed", f"elapsed for {active:,} jobs", "s", samples(walls)))
-    section.add(Figure("cpu", "… CPU time (ours + botocore + the in-memory AWS)", "s", samples(cpus)))
-    section.add(Figure("stand_in_cpu", "… of which the in-memory AWS stand-in", "s", samples(stand_in)))
-    section.add(
-        Figure(
-            "per_thousand",
-            "CPU time per 1,000 jobs, without the stand-in",
-            "ms",
-            samples([(c - s) / active * 1_000_000 for c, s in zip(cpus, stand_in, strict=True)]),
+    for figure in _figures(measured, active, inactive):
+        section.add(figure)
+    section.problems.extend(measured.problems)
+    section.notes.extend(_notes(measured, active))
+    return section
+
+
+def _one_night(
+    measured: _Runs, number: int, items: list[dict[str, Any]], wanted: set[str], active: int
+) -> None:
+    aws = MemoryAws(TABLE, items)
+    counted: Counter[str] = Counter()
+    dynamodb, sqs = _clients(aws, counted)
+    night = FIRST_NIGHT + timedelta(days=number)
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    result = fan_out(ConsentStore(TABLE, client=dynamodb), SyncJobQueue(QUEUE_URL, client=sqs), night)
+    measured.walls.append(time.perf_counter() - started)
+    measured.cpus.append(time.process_time() - cpu_started)
+    measured.stand_in.append(aws.cpu_seconds)
+    measured.batches.append(counted["SendMessageBatch"])
+    measured.scans.append(counted["Scan"])
+    measured.queued.append(len(aws.messages))
+    if result.jobs != active or counted != aws.calls:
+        measured.problems.append(
+            f"run {number + 1}: {result.jobs} jobs reported, calls {dict(counted)} vs {dict(aws.calls)}"
         )
+    measured.problems.extend(f"run {number + 1}: {p}" for p in _check(aws, wanted, night))
+
+
+def _figures(measured: _Runs, active: int, inactive: int) -> list[Figure]:
+    total = active + inactive
+    without_stand_in = samples(
+        [(c - s) / active * 1_000_000 for c, s in zip(measured.cpus, measured.stand_in, strict=True)]
     )
-    section.add(
+    return [
+        Figure("elapsed", f"elapsed for {active:,} jobs", "s", samples(measured.walls)),
+        Figure("cpu", "… CPU time (ours + botocore + the in-memory AWS)", "s", samples(measured.cpus)),
+        Figure("stand_in_cpu", "… of which the in-memory AWS stand-in", "s", samples(measured.stand_in)),
+        Figure("per_thousand", "CPU time per 1,000 jobs, without the stand-in", "ms", without_stand_in),
         Figure(
             "send_message_batch",
             "SendMessageBatch calls",
             "calls",
-            samples(batches),
+            samples(measured.batches),
             float(math.ceil(active / 10)),
             f"{active:,} ÷ 10 per batch",
-        )
-    )
-    section.add(
+        ),
         Figure(
             "scan",
             "Scan calls",
             "calls",
-            samples(scans),
+            samples(measured.scans),
             float(math.ceil(total / SCAN_PAGE)),
             f"{total:,} ÷ {SCAN_PAGE}",
-        )
-    )
-    section.add(
+        ),
         Figure(
             "queued",
             "jobs queued (distinct)",
             "jobs",
-            samples(queued),
+            samples(measured.queued),
             float(active),
             "one per active consent",
-        )
-    )
-    section.problems.extend(problems)
-    if not problems:
-        section.notes.append(
+        ),
+    ]
+
+
+def _notes(measured: _Runs, active: int) -> list[str]:
+    notes = []
+    if not measured.problems:
+        notes.append(
             "Every run checked: one job per active consent, none for the others, each the night's full sync."
         )
-    extra = statistics.median(batches) - math.ceil(active / 10)
-    pages = statistics.median(scans)
+    extra = statistics.median(measured.batches) - math.ceil(active / 10)
     if extra:
-        section.notes.append(
+        notes.append(
             f"SendMessageBatch above its floor by {extra:.0f}: some batches of `fan_out` held fewer than 10."
         )
-    section.notes.append(
-        f"Not in these figures: the network and AWS's own time for the "
-        f"{statistics.median(batches) + pages:,.0f} calls, which the function spends waiting, one call "
-        f"after another. NightlyFunction's Timeout in template.yaml is {_nightly_timeout()} s."
+    calls = statistics.median(measured.batches) + statistics.median(measured.scans)
+    notes.append(
+        f"Not in these figures: the network and AWS's own time for the {calls:,.0f} calls, which the "
+        f"function spends waiting, one call after another. NightlyFunction's Timeout in template.yaml is "
+        f"{_nightly_timeout()} s."
     )
-    section.notes.append(
+    notes.append(
         "moto was not used here: while writing this benchmark, moto 5 took 23 s (in-process) to fan out "
         "to 500 consents, because each send to a FIFO queue looks through every message it holds, and "
         "49 s to scan 50,000 consents, because each page walks the table from its first item to the "
         "page's start key; at 50,000 it would measure only itself."
     )
-    return section
+    return notes
 
 
 def _nightly_timeout() -> str:
