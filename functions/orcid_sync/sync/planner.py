@@ -70,10 +70,6 @@ class ActionKind(StrEnum):
     FORGET = "forget"  # no ORCID call: drop a link that names nothing on ORCID
 
 
-# Actions that call ORCID; the others only touch our own table.
-ORCID_CALLS = frozenset({ActionKind.CREATE, ActionKind.UPDATE, ActionKind.ADOPT, ActionKind.DELETE})
-
-
 @dataclass(frozen=True)
 class Action:
     kind: ActionKind
