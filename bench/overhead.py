@@ -25,10 +25,10 @@ from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import publication_from_pure
 from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
-from orcid_sync.orcid.client import BULK_LIMIT, bulk_document
+from orcid_sync.orcid.client import BULK_LIMIT
 from orcid_sync.orcid.oauth import REQUIRED_SCOPES
 from orcid_sync.orcid.work import Work, WorkNotSendable
-from orcid_sync.orcid.work_xml import content_hash, work_to_xml
+from orcid_sync.orcid.work_xml import bulk_document, content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus
 from orcid_sync.store.work_links import LinkState, WorkLink
 from orcid_sync.sync.events import OrbitEvent, parse_event
@@ -91,10 +91,10 @@ def _build(publications: list[Publication], person: str, orcid: str) -> dict[str
     return works
 
 
-def _serialize(works: dict[str, Work], pids: list[str]) -> list[bytes]:
-    """As the client does for bulk posts: each work's XML, wrapped ≤ 100 at a time."""
+def _serialize(works: dict[str, Work], pids: list[str]) -> list[bytes | None]:
+    """As the client does for bulk posts: ≤ 100 works at a time, each validated and serialized."""
     return [
-        bulk_document([work_to_xml(works[pid]) for pid in pids[start : start + BULK_LIMIT]])
+        bulk_document([works[pid] for pid in pids[start : start + BULK_LIMIT]]).xml
         for start in range(0, len(pids), BULK_LIMIT)
     ]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MORE_INFO = "https://members.orcid.org/api/resources/troubleshooting"
+# ORCID's own limit (works per bulk POST, put-codes per bulk GET), kept here as a fact about ORCID and
+# not imported from our client: a stand-in that followed our constant could never catch us exceeding it.
 BULK_LIMIT = 100
 
 _REASONS = {

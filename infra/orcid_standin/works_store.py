@@ -2,7 +2,8 @@
 
 - A put-code is unique across the whole registry, as ORCID's are.
 - Duplicate (409/9021): the same source already has a work sharing a `self` external id (type and
-  normalized value) on the same record.
+  normalized value) on the same record. Each record keeps an index from (source, self id) to put-codes,
+  so checking a new work costs its own identifiers, not a pass over the whole record.
 - Grouping in `GET /works`: works sharing a `self` or `version-of` external id (type and normalized value)
   fall in one group, transitively; `part-of` and `funded-by` never group.
 """
@@ -93,11 +94,16 @@ def group_external_ids(group: list[StoredWork]) -> list[ExternalId]:
     return found
 
 
+# (source client id, normalized self id) → put-codes of that source's works carrying it, per record.
+_SelfIndex = dict[tuple[str, tuple[str, str]], set[int]]
+
+
 class WorksStore:
     """Every work in the stand-in. Callers hold the stand-in's lock around each use."""
 
     def __init__(self, first_put_code: int = 1001) -> None:
         self._records: dict[str, dict[int, StoredWork]] = {}
+        self._self_ids: dict[str, _SelfIndex] = {}
         self._put_codes = itertools.count(first_put_code)
 
     def works_of(self, orcid: str) -> list[StoredWork]:
@@ -129,24 +135,47 @@ class WorksStore:
             modified=now,
         )
         self._records.setdefault(orcid, {})[work.put_code] = work
+        self._index(work)
         return work
 
     def replace(self, work: StoredWork, document: WorkDocument, now: datetime) -> StoredWork:
         updated = replace(work, document=replace(document, put_code=None, visibility=None), modified=now)
+        self._unindex(self._records[work.orcid][work.put_code])
         self._records[work.orcid][work.put_code] = updated
+        self._index(updated)
         return updated
 
     def remove(self, orcid: str, put_code: int) -> bool:
-        return self._records.get(orcid, {}).pop(put_code, None) is not None
+        work = self._records.get(orcid, {}).pop(put_code, None)
+        if work is None:
+            return False
+        self._unindex(work)
+        return True
 
     def duplicate_of(
         self, orcid: str, source_client_id: str, document: WorkDocument, exclude: int | None = None
     ) -> int | None:
-        """The put-code of this source's work sharing a `self` id with `document`, if any."""
-        keys = self_keys(document)
-        for work in self.works_of(orcid):
-            if work.source_client_id != source_client_id or work.put_code == exclude:
-                continue
-            if keys & self_keys(work.document):
-                return work.put_code
-        return None
+        """The put-code of this source's work sharing a `self` id with `document`, if any (the lowest,
+        as a pass over the record in put-code order would find first)."""
+        index = self._self_ids.get(orcid, {})
+        found = {
+            put_code
+            for key in self_keys(document)
+            for put_code in index.get((source_client_id, key), ())
+            if put_code != exclude
+        }
+        return min(found, default=None)
+
+    def _index(self, work: StoredWork) -> None:
+        index = self._self_ids.setdefault(work.orcid, {})
+        for key in self_keys(work.document):
+            index.setdefault((work.source_client_id, key), set()).add(work.put_code)
+
+    def _unindex(self, work: StoredWork) -> None:
+        index = self._self_ids.get(work.orcid, {})
+        for key in self_keys(work.document):
+            holders = index.get((work.source_client_id, key))
+            if holders is not None:
+                holders.discard(work.put_code)
+                if not holders:
+                    del index[(work.source_client_id, key)]

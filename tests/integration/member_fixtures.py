@@ -1,4 +1,5 @@
-"""Helpers for the ORCID member API tests: work documents, a fake clock, and a stand-in served on loopback."""
+"""Helpers for the ORCID member API tests: works and their documents, a fake clock, and a stand-in served
+on loopback. The client takes `sample_work(...)`; `work_xml(...)` documents go to the stand-in over HTTP."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from infra.orcid_standin.serve import serve_in_thread
 from infra.orcid_standin.state import Record, StandInState, TokenGrant
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
+from orcid_sync.orcid.work import ExternalId, PublicationDate, Work
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CLIENT_ID = "APP-DTUORBITSYNC0001"
@@ -62,6 +64,28 @@ def work_xml(
         f"</common:external-id>{doi_id}{extra_ids}</common:external-ids>{tail}"
         "</work:work>"
     ).encode()
+
+
+def sample_work(
+    title: str = "Wind turbine wakes",
+    orbit_uuid: str = "0b6e1d2c-0000-4000-8000-000000000001",
+    *,
+    doi: str | None = None,
+    language_code: str | None = None,
+    url: str | None = None,
+) -> Work:
+    """The `Work` the client sends for `work_xml`'s document (same title, type, date and identifiers)."""
+    ids = [ExternalId(type="source-work-id", value=orbit_uuid, relationship="self")]
+    if doi:
+        ids.append(ExternalId(type="doi", value=doi, url=f"https://doi.org/{doi}", relationship="self"))
+    return Work(
+        title=title,
+        type="journal-article",
+        publication_date=PublicationDate(year=2021, month=2),
+        external_ids=tuple(ids),
+        url=url,
+        language_code=language_code,
+    )
 
 
 class FakeClock:

@@ -15,7 +15,7 @@ from orcid_sync.orcid import errors
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.employment import Employment, ResearcherUrl, employment_to_xml
 from orcid_sync.sync.employment_mapping import DTU
-from tests.integration.member_fixtures import OTHER_CLIENT_ID, SCOPES, MemberWorld, member_world, work_xml
+from tests.integration.member_fixtures import OTHER_CLIENT_ID, SCOPES, MemberWorld, member_world, sample_work
 
 XSD = Path(__file__).resolve().parents[2].parent / "shared" / "orcid-model" / "record_3.0"
 
@@ -56,7 +56,7 @@ def test_an_employment_is_added_updated_and_read_back_in_one_activities_read(
 ) -> None:
     put_code = client.add_employment(world.orcid, world.token, _employment())
     client.update_employment(world.orcid, world.token, put_code, _employment(end=date(2024, 6, 30)))
-    work = client.add_work(world.orcid, world.token, work_xml())
+    work = client.add_work(world.orcid, world.token, sample_work())
     world.api.add_employment_as(world.orcid, OTHER_CLIENT_ID, employment_to_xml(_employment("99")))
 
     activities = client.read_activities(world.orcid, world.token)
@@ -75,7 +75,7 @@ def test_the_activities_answer_reads_the_same_in_xml_and_json(
     from orcid_sync.orcid.activities import parse_activities
 
     client.add_employment(world.orcid, world.token, _employment())
-    client.add_work(world.orcid, world.token, work_xml())
+    client.add_work(world.orcid, world.token, sample_work())
     parsed = parse_activities(_get(world, "activities", accept).content)
     assert len(parsed.works) == 1 and len(parsed.employments) == 1
     assert parsed.employments[0].organization == "Technical University of Denmark"
@@ -87,7 +87,7 @@ def test_the_stand_ins_answers_validate_against_orcids_schemas(
     if not XSD.is_dir():
         pytest.skip(f"ORCID's schemas not found at {XSD}")
     put_code = client.add_employment(world.orcid, world.token, _employment(end=date(2024, 6, 30)))
-    client.add_work(world.orcid, world.token, work_xml())
+    client.add_work(world.orcid, world.token, sample_work())
     world.state.tokens[world.token].scopes = SCOPES | {"/person/update"}
     client.add_researcher_url(
         world.orcid, world.token, ResearcherUrl(name="DTU Orbit", url="https://orbit.dtu.dk/x")

@@ -7,15 +7,17 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from werkzeug.test import Client, EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
-from infra.orcid_standin import schemas
+from infra.orcid_standin import schemas, works_store
 from infra.orcid_standin.member_api import MemberApiStandIn
 from infra.orcid_standin.state import Record, StandInState, TokenGrant
+from infra.orcid_standin.work_input import ExternalId, WorkDocument
 from orcid_sync.orcid.summaries import parse_work_summaries
 from tests.integration.member_fixtures import CLIENT_ID, OTHER_CLIENT_ID, SCOPES, FakeClock, work_xml
 
@@ -133,6 +135,74 @@ def test_the_same_self_id_from_another_source_is_no_duplicate(desk: Desk) -> Non
     desk.api.add_work_as(desk.record.orcid, OTHER_CLIENT_ID, work_xml())
 
     assert desk.post(work_xml()).status_code == 201
+
+
+def test_an_update_moves_the_duplicate_check_to_the_new_self_id_and_a_deletion_frees_it(desk: Desk) -> None:
+    first = desk.put_code_of(desk.post(work_xml(orbit_uuid="a")))
+    updated = desk.call("PUT", f"work/{first}", work_xml(orbit_uuid="b", put_code=first))
+
+    freed = desk.post(work_xml(orbit_uuid="a"))
+    taken = desk.post(work_xml(orbit_uuid="b"))
+    desk.api.delete_as_researcher(desk.record.orcid, first)
+    after_deletion = desk.post(work_xml(orbit_uuid="b"))
+
+    assert updated.status_code == 200
+    assert freed.status_code == 201
+    assert (taken.status_code, _error(taken)[0]) == (409, 9021)
+    assert f"put-code {first}." in _error(taken)[1]
+    assert after_deletion.status_code == 201
+
+
+def test_five_thousand_works_go_in_without_a_pass_over_the_record_per_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the duplicate check as the stand-in runs it for every added work, with every normalization
+    # of an identifier counted (a pass over the record normalizes every stored work's ids again)
+    normalizations = 0
+    normalize = works_store.normalized
+
+    def counted(external_id: ExternalId) -> tuple[str, str]:
+        nonlocal normalizations
+        normalizations += 1
+        return normalize(external_id)
+
+    monkeypatch.setattr(works_store, "normalized", counted)
+    store, now = works_store.WorksStore(), datetime(2026, 11, 29, tzinfo=UTC)
+    # When 5,000 works with two self ids each go onto one record
+    for index in range(5_000):
+        document = WorkDocument(
+            title=f"Work {index}",
+            type="journal-article",
+            external_ids=(
+                ExternalId("source-work-id", f"uuid-{index}", relationship="self"),
+                ExternalId("doi", f"10.1/{index}", relationship="self"),
+            ),
+        )
+        assert store.duplicate_of("0000-0002-1825-0097", CLIENT_ID, document) is None
+        store.add("0000-0002-1825-0097", CLIENT_ID, "DTU", "public", document, now)
+    # Then each work's own ids were normalized a fixed number of times (a scan would need 25 million)
+    assert store.count("0000-0002-1825-0097") == 5_000
+    assert normalizations <= 5_000 * 2 * 2
+
+
+def test_the_duplicate_check_names_the_lowest_put_code_of_this_source_and_skips_the_excluded_one() -> None:
+    store, now = works_store.WorksStore(), datetime(2026, 11, 29, tzinfo=UTC)
+
+    def document(*ids: tuple[str, str]) -> WorkDocument:
+        return WorkDocument(
+            title="W", type="other", external_ids=tuple(ExternalId(t, v, relationship="self") for t, v in ids)
+        )
+
+    orcid = "0000-0002-1825-0097"
+    theirs = store.add(orcid, OTHER_CLIENT_ID, "Other", "public", document(("doi", "10.1/x")), now)
+    low = store.add(orcid, CLIENT_ID, "DTU", "public", document(("doi", "10.1/X")), now)
+    high = store.add(orcid, CLIENT_ID, "DTU", "public", document(("doi", "https://doi.org/10.1/x")), now)
+    wanted = document(("isbn", "978-0"), ("doi", "doi:10.1/x"))
+
+    assert store.duplicate_of(orcid, CLIENT_ID, wanted) == low.put_code
+    assert store.duplicate_of(orcid, CLIENT_ID, wanted, exclude=low.put_code) == high.put_code
+    assert store.duplicate_of(orcid, OTHER_CLIENT_ID, wanted) == theirs.put_code
+    assert store.duplicate_of("0000-0001-5109-3700", CLIENT_ID, wanted) is None
 
 
 def test_a_put_code_on_post_is_400_9024(desk: Desk) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from orcid_sync.orcid import errors
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import NO_RETRIES, TokenBucket
 from orcid_sync.orcid.summaries import parse_bulk_answer
-from tests.integration.member_fixtures import SHARED, FakeClock
+from tests.integration.member_fixtures import SHARED, FakeClock, sample_work
 
 CASSETTES = SHARED / "orcid-cassettes"
 INSPIRE_CLIENT_ID = "0000-0001-8607-8906"  # the recorded works' source-client-id path
@@ -77,16 +77,21 @@ def _recorded(item: dict[str, Any]) -> Recorded:
 
 
 def _same(path: str) -> str:
-    """The recording PUTs to put-code `00000`; an int put-code is sent as `0`."""
+    """Put-codes compared as numbers: the recording PUTs to put-code `00000`, which reads as `0`."""
     head, _, last = path.rpartition("/")
     return f"{head}/{int(last)}" if last.isdigit() else path
+
+
+# The recording's PUT to put-code 00000 (a put-code ORCID never gave) is one our client cannot send: it
+# writes only positive put-codes. The replay takes this unknown put-code in its place.
+UNKNOWN_PUT_CODE = 99999999
 
 
 class _Replay:
     """Answers each request with the next recorded response, if the request matches the recording."""
 
     def __init__(self, recorded: list[Recorded]) -> None:
-        self.pending = list(recorded)
+        self.pending = [replace(item, path=_unknown_put_code(item.path)) for item in recorded]
         self.mismatches: list[str] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -99,6 +104,11 @@ class _Replay:
             self.mismatches.append(f"{request.method} {request.path} (expected {expected})")
             return Response("unexpected request", 599)(environ, start_response)
         return Response(expected.body, expected.status, headers=expected.headers)(environ, start_response)
+
+
+def _unknown_put_code(path: str) -> str:
+    head, _, last = path.rpartition("/")
+    return f"{head}/{UNKNOWN_PUT_CODE}" if last.isdigit() and int(last) == 0 else path
 
 
 @contextmanager
@@ -121,9 +131,7 @@ def _replaying(
     assert replay.pending == [], "the client made fewer calls than the recording holds"
 
 
-WORK = (
-    b'<work:work xmlns:work="http://www.orcid.org/ns/work"><work:type>journal-article</work:type></work:work>'
-)
+WORK = sample_work()
 
 
 def test_a_recorded_201_gives_the_put_code_from_the_location_header() -> None:
@@ -177,7 +185,7 @@ def test_a_recorded_400_9001_is_a_rejection_carrying_the_validators_message() ->
 def test_a_recorded_put_404_9016_is_the_put_code_gone_then_the_put_to_the_listed_code_succeeds() -> None:
     with _replaying("invalid_data_putcode__PUT_404_9016_GET_works_PUT_200.yaml") as client:
         with pytest.raises(errors.PutCodeGone):
-            client.update_work(ORCID, "token", 0, WORK)
+            client.update_work(ORCID, "token", UNKNOWN_PUT_CODE, WORK)
         listed = client.list_works(ORCID, "token")
         client.update_work(ORCID, "token", listed[0].put_code, WORK)
 

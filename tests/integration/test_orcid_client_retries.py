@@ -14,7 +14,7 @@ import pytest
 from orcid_sync.orcid import errors
 from orcid_sync.orcid.client import OrcidWorksClient
 from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
-from tests.integration.member_fixtures import CLIENT_ID, FakeClock, MemberWorld, member_world, work_xml
+from tests.integration.member_fixtures import CLIENT_ID, FakeClock, MemberWorld, member_world, sample_work
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_a_503_with_retry_after_is_retried_after_exactly_that_wait(world: Member
 def test_a_429_with_retry_after_is_retried_after_that_wait(world: MemberWorld) -> None:
     world.api.faults.fail_next(429, retry_after="3")
 
-    world.client().add_work(world.orcid, world.token, work_xml())
+    world.client().add_work(world.orcid, world.token, sample_work())
 
     assert world.clock.sleeps == [3.0]
     assert len(world.api.works_of(world.orcid)) == 1
@@ -76,8 +76,10 @@ def test_a_retry_after_beyond_the_time_budget_is_raised_at_once_with_the_hint(wo
 
 
 def test_a_permanent_refusal_is_not_retried(world: MemberWorld) -> None:
+    world.api.faults.fail_next(400)  # our client sends no work ORCID would refuse; ORCID refuses it anyway
+
     with pytest.raises(errors.Rejected):
-        world.client().add_work(world.orcid, world.token, work_xml(work_type="not-a-type"))
+        world.client().add_work(world.orcid, world.token, sample_work())
 
     assert world.api.calls["POST /work"] == 1
     assert world.clock.sleeps == []
@@ -113,7 +115,7 @@ def test_a_post_that_timed_out_but_landed_comes_back_as_a_conflict_naming_its_pu
     )
 
     with pytest.raises(errors.WorkConflict) as caught:
-        client.add_work(world.orcid, world.token, work_xml())
+        client.add_work(world.orcid, world.token, sample_work())
 
     assert [work.put_code for work in world.api.works_of(world.orcid)] == [caught.value.put_code]
     assert world.api.calls["POST /work"] == 2
@@ -146,7 +148,7 @@ def test_retries_log_no_token(
     world.api.faults.fail_next(503, 500)
     caplog.set_level(logging.DEBUG)
 
-    world.client().add_work(world.orcid, world.token, work_xml())
+    world.client().add_work(world.orcid, world.token, sample_work())
 
     captured = capsys.readouterr()
     logged = captured.out + captured.err + caplog.text

@@ -18,7 +18,7 @@ from orcid_sync.orcid.work import (
     Work,
     WorkNotSendable,
 )
-from orcid_sync.orcid.work_xml import COMMON_NS, WORK_NS, content_hash, work_to_xml, works_to_bulk_xml
+from orcid_sync.orcid.work_xml import COMMON_NS, WORK_NS, bulk_document, content_hash, work_to_xml
 from orcid_sync.sync.work_builder import work_from_publication
 
 Loader = Callable[[str], dict[str, Any]]
@@ -143,7 +143,7 @@ def test_a_bulk_document_validates_and_keeps_the_works_order(
     pure_fixture: Loader, bulk_schema: xmlschema.XMLSchema
 ) -> None:
     # Given two works; When written as one bulk document
-    xml = works_to_bulk_xml([FIXED_WORK, article_work(pure_fixture)])
+    xml = bulk_document([FIXED_WORK, article_work(pure_fixture)]).xml
     # Then ORCID's bulk schema accepts it and the works are in the given order
     bulk_schema.validate(xml)
     root = ET.fromstring(xml)
@@ -157,7 +157,7 @@ def test_a_bulk_document_validates_and_keeps_the_works_order(
 @pytest.mark.parametrize("count", [0, 101])
 def test_a_bulk_document_holds_one_to_a_hundred_works(count: int) -> None:
     with pytest.raises(ValueError, match="bulk"):
-        works_to_bulk_xml([FIXED_WORK] * count)
+        bulk_document([FIXED_WORK] * count)
 
 
 def test_the_content_hash_of_a_fixed_work_is_a_known_value() -> None:

@@ -3,8 +3,8 @@
 Every answer that is not a success becomes a typed exception from `errors` (services never see status
 codes). Requests are paced by a shared token bucket (ORCID allows 24/s, burst 40) and transient
 failures are retried with jittered exponential backoff that honours Retry-After, bounded in attempts
-and total time. Writes are XML (`application/vnd.orcid+xml`): callers pass a `Work` (serialized with
-`work_to_xml`) or an already serialized `work:work` document.
+and total time. Writes are XML (`application/vnd.orcid+xml`): callers pass a `Work` (or an
+`Employment`), which `work_xml` validates once and serializes, put-code and all.
 
 The access token is sent only in the Authorization header; it is never logged and is scrubbed from
 every exception message.
@@ -12,7 +12,6 @@ every exception message.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
@@ -34,7 +33,6 @@ from orcid_sync.orcid.employment import (
     researcher_url_to_xml,
 )
 from orcid_sync.orcid.errors import (
-    ClientBug,
     OrcidError,
     PutCodeGone,
     Rejected,
@@ -43,25 +41,19 @@ from orcid_sync.orcid.errors import (
     UnexpectedAnswer,
     classify,
     error_from_answer,
-    parse_xml,
 )
 from orcid_sync.orcid.pacing import Clock, RetryPolicy, Sleep, TokenBucket
 from orcid_sync.orcid.summaries import UnreadableAnswer, WorkSummary, parse_bulk_answer, parse_work_summaries
-from orcid_sync.orcid.work import Work, WorkNotSendable
-from orcid_sync.orcid.work_xml import work_to_xml
+from orcid_sync.orcid.work import Work
+from orcid_sync.orcid.work_xml import BULK_LIMIT as BULK_LIMIT  # callers chunk their writes by it
+from orcid_sync.orcid.work_xml import bulk_document, work_to_xml
 
 ORCID_XML = "application/vnd.orcid+xml"
-BULK_LIMIT = 100
 SANDBOX_API = "https://api.sandbox.orcid.org/v3.0"
 PRODUCTION_API = "https://api.orcid.org/v3.0"
 
-_ROOT_TAG_RE = re.compile(rb"<(?![?!])[\w.:-]+")
-_PROLOG_RE = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
-
 # A bulk item is the put-code of the stored work or the typed error for that work.
 BulkResult = int | OrcidError
-# What the write calls take: the work itself, or its serialized `work:work` document.
-WorkInput = Work | bytes
 
 
 class OrcidWorksClient:
@@ -96,21 +88,16 @@ class OrcidWorksClient:
         return self._client_id
 
     # --- calls -----------------------------------------------------------------------------------
-    def add_work(self, orcid: str, token: str, work: WorkInput) -> int:
+    def add_work(self, orcid: str, token: str, work: Work) -> int:
         """POST one work; returns its put-code (from the Location header of the 201).
 
         Raises WorkConflict(put_code) when this client already has the work (same `self` external id),
         and WorkNotSendable (without calling ORCID) for a `Work` ORCID would refuse.
         """
-        body = work if isinstance(work, bytes) else work_to_xml(work)
-        answer = self._call("POST", self._url(orcid, "work"), token, orcid, body=body)
-        location = answer.headers.get("Location", "")
-        put_code = _last_segment_int(location)
-        if answer.status_code != 201 or put_code is None:
-            raise UnexpectedAnswer(f"ORCID answered {answer.status_code} without a put-code in Location")
-        return put_code
+        answer = self._call("POST", self._url(orcid, "work"), token, orcid, body=work_to_xml(work))
+        return _created_put_code(answer)
 
-    def add_works(self, orcid: str, token: str, works: Sequence[WorkInput]) -> list[BulkResult]:
+    def add_works(self, orcid: str, token: str, works: Sequence[Work]) -> list[BulkResult]:
         """POST up to 100 works in one call; one result per work, in input order.
 
         Each result is the new put-code or the typed error for that work (WorkConflict, Rejected, ...).
@@ -119,36 +106,24 @@ class OrcidWorksClient:
         """
         if len(works) > BULK_LIMIT:
             raise TooManyItems(f"{len(works)} works in one bulk call; ORCID takes at most {BULK_LIMIT}")
-        prepared: list[bytes | OrcidError] = []
-        for work in works:
-            try:
-                prepared.append(work if isinstance(work, bytes) else work_to_xml(work))
-            except WorkNotSendable as exc:
-                prepared.append(Rejected(None, f"not sent: {exc.reason}", status=None))
-        documents = [item for item in prepared if isinstance(item, bytes)]
-        if not documents:
-            return [item for item in prepared if isinstance(item, OrcidError)]
-        answer = self._call("POST", self._url(orcid, "works"), token, orcid, body=bulk_document(documents))
-        try:
-            items = parse_bulk_answer(answer.content)
-        except UnreadableAnswer as exc:
-            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
-        if len(items) != len(documents):
-            raise UnexpectedAnswer(f"ORCID answered {len(items)} bulk items for {len(documents)} works")
-        answered = iter(
-            item
-            if isinstance(item, int)
-            else classify(item.response_code or 400, item, token=token, orcid=orcid)
-            for item in items
-        )
-        return [next(answered) if isinstance(item, bytes) else item for item in prepared]
+        if not works:
+            return []
+        bulk = bulk_document(works)
+        results: dict[int, BulkResult] = {
+            position: Rejected(None, f"not sent: {refusal.reason}", status=None)
+            for position, refusal in bulk.refused.items()
+        }
+        if bulk.xml is not None:
+            answered = self._post_bulk(orcid, token, bulk.xml, len(bulk.sent))
+            results.update(zip(bulk.sent, answered, strict=True))
+        return [results[position] for position in range(len(works))]
 
-    def update_work(self, orcid: str, token: str, put_code: int, work: WorkInput) -> None:
+    def update_work(self, orcid: str, token: str, put_code: int, work: Work) -> None:
         """PUT a new version of our work `put_code` (the put-code goes in the URL and in the body).
 
         Raises PutCodeGone when the researcher deleted it, NotOurItem when another source owns it.
         """
-        body = with_put_code(work, put_code) if isinstance(work, bytes) else work_to_xml(work, put_code)
+        body = work_to_xml(work, put_code)
         self._call("PUT", self._url(orcid, "work", str(put_code)), token, orcid, body=body)
 
     def delete_work(self, orcid: str, token: str, put_code: int) -> None:
@@ -177,11 +152,11 @@ class OrcidWorksClient:
         return activities.ours(self._client_id)
 
     # --- employments -----------------------------------------------------------------------------
-    def add_employment(self, orcid: str, token: str, employment: Employment | bytes) -> int:
+    def add_employment(self, orcid: str, token: str, employment: Employment) -> int:
         """POST one employment; returns its put-code. Raises WorkConflict(put_code) when this client
         already has an employment with the same `self` external id (409/9021)."""
-        body = employment if isinstance(employment, bytes) else employment_to_xml(employment)
-        return self._created(self._call("POST", self._url(orcid, "employment"), token, orcid, body=body))
+        body = employment_to_xml(employment)
+        return _created_put_code(self._call("POST", self._url(orcid, "employment"), token, orcid, body=body))
 
     def update_employment(self, orcid: str, token: str, put_code: int, employment: Employment) -> None:
         """PUT a new version of our employment. PutCodeGone when the researcher deleted it."""
@@ -199,7 +174,8 @@ class OrcidWorksClient:
     def add_researcher_url(self, orcid: str, token: str, link: ResearcherUrl) -> int:
         """POST a researcher URL; returns its put-code. ElementConflict (409/9030) when we have it."""
         body = researcher_url_to_xml(link)
-        return self._created(self._call("POST", self._url(orcid, "researcher-urls"), token, orcid, body=body))
+        answer = self._call("POST", self._url(orcid, "researcher-urls"), token, orcid, body=body)
+        return _created_put_code(answer)
 
     def update_researcher_url(self, orcid: str, token: str, put_code: int, link: ResearcherUrl) -> None:
         body = researcher_url_to_xml(link, put_code)
@@ -215,9 +191,21 @@ class OrcidWorksClient:
         return [link for link in links if link.source_client_id == self._client_id]
 
     # --- plumbing --------------------------------------------------------------------------------
-    @staticmethod
-    def _created(answer: requests.Response) -> int:
-        return _created_put_code(answer)
+    def _post_bulk(self, orcid: str, token: str, document: bytes, count: int) -> list[BulkResult]:
+        """POST a bulk document of `count` works; ORCID's answer for each, in order."""
+        answer = self._call("POST", self._url(orcid, "works"), token, orcid, body=document)
+        try:
+            items = parse_bulk_answer(answer.content)
+        except UnreadableAnswer as exc:
+            raise UnexpectedAnswer(str(exc), status=answer.status_code) from None
+        if len(items) != count:
+            raise UnexpectedAnswer(f"ORCID answered {len(items)} bulk items for {count} works")
+        return [
+            item
+            if isinstance(item, int)
+            else classify(item.response_code or 400, item, token=token, orcid=orcid)
+            for item in items
+        ]
 
     def _url(self, orcid: str, *parts: str) -> str:
         return "/".join([self._base, quote(orcid, safe=""), *(quote(part, safe="") for part in parts)])
@@ -284,33 +272,3 @@ def _created_put_code(answer: requests.Response) -> int:
 def _last_segment_int(location: str) -> int | None:
     segment = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
     return int(segment) if segment.isdigit() else None
-
-
-def bulk_document(works_xml: Sequence[bytes]) -> bytes:
-    """Wrap serialized works in ORCID's `bulk:bulk` element (each keeps its own namespace declarations)."""
-    parts = [_PROLOG_RE.sub(b"", work) for work in works_xml]
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk">'
-        + b"".join(parts)
-        + b"</bulk:bulk>"
-    )
-
-
-def with_put_code(work_xml: bytes, put_code: int) -> bytes:
-    """The work document with `put-code` on its root element, as PUT requires.
-
-    Raises ClientBug when the document already names a different put-code (ORCID would answer 9019).
-    """
-    try:
-        root = parse_xml(work_xml)
-    except Exception as exc:  # a malformed body is the caller's bug, not ORCID's answer
-        raise ClientBug(None, f"the work document is not well-formed XML ({type(exc).__name__})") from None
-    existing = root.attrib.get("put-code")
-    if existing is not None:
-        if existing.strip() != str(put_code):
-            raise ClientBug(9019, f"the work document names put-code {existing}, the call {put_code}")
-        return work_xml
-    match = _ROOT_TAG_RE.search(work_xml)
-    if match is None:  # pragma: no cover - parse_xml succeeded, so there is a root element
-        raise ClientBug(None, "the work document has no root element")
-    return work_xml[: match.end()] + f' put-code="{put_code}"'.encode() + work_xml[match.end() :]

@@ -1,7 +1,8 @@
 """ORCID v3.0 work XML (single and bulk), and the content hash that tells whether a work changed.
 
 Elements are written in the XSD's sequence order (ORCID rejects out-of-order XML with 400/9001). Every
-work is validated before it is serialized, so nothing ORCID would refuse can leave through here.
+work is validated once, as its element is built, so nothing ORCID would refuse can leave through here.
+The put-code of a PUT is set on the element as it is built, never spliced into a finished document.
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from orcid_sync.orcid.work import Contributor, PublicationDate, Work, validate_work
+from orcid_sync.orcid.work import Contributor, PublicationDate, Work, WorkNotSendable, validate_work
 
 WORK_NS = "http://www.orcid.org/ns/work"
 COMMON_NS = "http://www.orcid.org/ns/common"
 BULK_NS = "http://www.orcid.org/ns/bulk"
 ORCID_HOST = "orcid.org"
-BULK_LIMIT = 100  # ORCID answers 400/9006 to more works in one bulk call
+# ORCID answers 400/9006 to more works in one bulk call. The one copy in our code: the client refuses
+# longer lists and the sync chunks by it. (The ORCID stand-in keeps its own, as a fact about ORCID.)
+BULK_LIMIT = 100
 
 # Registered once so documents read `work:` and `common:` rather than ns0/ns1.
 ET.register_namespace("work", WORK_NS)
@@ -43,32 +47,45 @@ def _add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     return element
 
 
+@dataclass(frozen=True)
+class BulkDocument:
+    """A `bulk:bulk` document of the works ORCID can take, and why each other work was left out."""
+
+    xml: bytes | None  # None when every work was left out
+    sent: tuple[int, ...]  # the positions (in the given list) of the works in `xml`, in order
+    refused: Mapping[int, WorkNotSendable]  # position → why that work was left out
+
+
 def work_to_xml(work: Work, put_code: int | None = None) -> bytes:
     """The work as an ORCID v3.0 `work:work` document (UTF-8); `put_code` set on the root for a PUT.
 
     Raises WorkNotSendable if the work is not one ORCID would accept, and ValueError for a put-code
     that is not a positive integer.
     """
-    validate_work(work)
-    root = _work_element(work)
-    if put_code is not None:
-        if isinstance(put_code, bool) or not isinstance(put_code, int) or put_code < 1:
-            raise ValueError(f"put-code must be a positive integer, not {put_code!r}")
-        root.set("put-code", str(put_code))
-    return _serialize(root)
+    return _serialize(_checked_element(work, put_code))
 
 
-def works_to_bulk_xml(works: Sequence[Work]) -> bytes:
-    """1–100 works as one ORCID `bulk:bulk` document for `POST /works`, in the given order."""
+def bulk_document(works: Sequence[Work]) -> BulkDocument:
+    """1–100 works as one ORCID `bulk:bulk` document for `POST /works`, in the given order.
+
+    Each work is validated once; a work ORCID would refuse is left out and `refused` says why.
+    Raises ValueError for no works or more than `BULK_LIMIT`.
+    """
     if not works:
         raise ValueError("a bulk document needs at least one work")
     if len(works) > BULK_LIMIT:
         raise ValueError(f"ORCID takes at most {BULK_LIMIT} works per bulk call; got {len(works)}")
     root = ET.Element(f"{{{BULK_NS}}}bulk")
-    for work in works:
-        validate_work(work)
-        root.append(_work_element(work))
-    return _serialize(root)
+    sent: list[int] = []
+    refused: dict[int, WorkNotSendable] = {}
+    for position, work in enumerate(works):
+        try:
+            root.append(_checked_element(work))
+        except WorkNotSendable as reason:
+            refused[position] = reason
+            continue
+        sent.append(position)
+    return BulkDocument(xml=_serialize(root) if sent else None, sent=tuple(sent), refused=refused)
 
 
 def content_hash(work: Work) -> str:
@@ -101,6 +118,17 @@ def _without_empty(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_without_empty(item) for item in value]
     return value
+
+
+def _checked_element(work: Work, put_code: int | None = None) -> ET.Element:
+    """The validated work's `work:work` element, with `put_code` on it when given."""
+    validate_work(work)
+    root = _work_element(work)
+    if put_code is not None:
+        if isinstance(put_code, bool) or not isinstance(put_code, int) or put_code < 1:
+            raise ValueError(f"put-code must be a positive integer, not {put_code!r}")
+        root.set("put-code", str(put_code))
+    return root
 
 
 def _work_element(work: Work) -> ET.Element:
