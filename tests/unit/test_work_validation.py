@@ -49,7 +49,7 @@ def test_a_complete_work_is_sendable() -> None:
         ({"title": "x" * 1001}, "title is longer than 1000"),
         ({"title": "bad\x0bchar"}, "XML cannot carry"),
         ({"subtitle": "x" * 1001}, "subtitle is longer"),
-        ({"translated_title": TranslatedTitle(title="x", language_code="dk")}, "ISO 639-1"),
+        ({"translated_title": TranslatedTitle(title="x", language_code="dk")}, "language code ORCID"),
         ({"translated_title": TranslatedTitle(title=" ", language_code="da")}, "no translated title"),
         ({"journal_title": ""}, "no journal title"),
         ({"short_description": "x" * 5001}, "longer than 5000"),
@@ -79,7 +79,7 @@ def test_a_complete_work_is_sendable() -> None:
         ({"contributors": (Contributor(credit_name="x" * 151),)}, "longer than 150"),
         ({"contributors": (Contributor(credit_name=""),)}, "no contributor 1 credit name"),
         ({"contributors": (Contributor(credit_name="A", role="writer"),)}, "role 'writer'"),
-        ({"language_code": "english"}, "ISO 639-1"),
+        ({"language_code": "english"}, "language code ORCID"),
     ],
 )
 def test_each_thing_orcid_would_reject_is_refused_with_a_reason(fields: dict[str, Any], reason: str) -> None:

@@ -134,15 +134,18 @@ CITATION_TYPES: frozenset[str] = frozenset(
     }
 )
 
-# ISO 639-1 two-letter codes, plus the two Chinese variants ORCID adds.
+# ORCID's LanguageCode enumeration (common-3.0.xsd lists it): ISO 639-1 with its legacy codes for
+# Hebrew (iw), Indonesian (in), Yiddish (ji) and Moldavian (mo), and Chinese only as zh_CN or zh_TW.
 _LANGUAGE_CODE_LINES = (
     "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv",
-    "dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig",
-    "ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh",
-    "mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru",
-    "rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug",
-    "uk ur uz ve vi vo wa wo xh yi yo za zh zu zh_CN zh_TW",
+    "dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha hi ho hr ht hu hy hz ia ie ig ii ik",
+    "in io is it iu iw ja ji jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg",
+    "mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn",
+    "ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw",
+    "ty ug uk ur uz ve vi vo wa wo xh yo za zu zh_CN zh_TW",
 )
+# Today's ISO 639-1 codes whose older code ORCID's list keeps instead.
+ORCID_LANGUAGE_ALIASES: dict[str, str] = {"he": "iw", "id": "in", "yi": "ji"}
 LANGUAGE_CODES: frozenset[str] = frozenset(code for line in _LANGUAGE_CODE_LINES for code in line.split())
 
 

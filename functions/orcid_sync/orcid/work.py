@@ -119,7 +119,7 @@ def validate_work(work: Work) -> None:
         _check_text("translated title", work.translated_title.title, TITLE_MAX, required=True)
         if not is_language_code(work.translated_title.language_code):
             raise WorkNotSendable(
-                f"translated title language {work.translated_title.language_code!r} is not an ISO 639-1 code"
+                f"translated title language {work.translated_title.language_code!r} is not a language code ORCID accepts"
             )
     _check_text("journal title", work.journal_title, TITLE_MAX, required=work.journal_title is not None)
     _check_text("short description", work.short_description, SHORT_DESCRIPTION_MAX)
@@ -137,7 +137,7 @@ def validate_work(work: Work) -> None:
     for index, contributor in enumerate(work.contributors, start=1):
         _check_contributor(index, contributor)
     if work.language_code is not None and not is_language_code(work.language_code):
-        raise WorkNotSendable(f"language {work.language_code!r} is not an ISO 639-1 code")
+        raise WorkNotSendable(f"language {work.language_code!r} is not a language code ORCID accepts")
 
 
 def _check_text(field: str, value: str | None, limit: int | None, *, required: bool = False) -> None:

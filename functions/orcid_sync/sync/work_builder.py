@@ -23,7 +23,7 @@ from orcid_sync.domain.identifiers import (
 )
 from orcid_sync.domain.orcid_ids import normalize_orcid_id
 from orcid_sync.orbit.publication import Author, Publication, PureDate
-from orcid_sync.orcid.vocabulary import is_language_code
+from orcid_sync.orcid.vocabulary import ORCID_LANGUAGE_ALIASES, is_language_code
 from orcid_sync.orcid.work import (
     CREDIT_NAME_MAX,
     SHORT_DESCRIPTION_MAX,
@@ -296,10 +296,11 @@ def _single_id(
 def _language_code(language: str | None, dropped: list[DroppedValue]) -> str | None:
     if language is None:
         return None
-    if not is_language_code(language):
-        dropped.append(DroppedValue("language", language, "not an ISO 639-1 code"))
+    code = ORCID_LANGUAGE_ALIASES.get(language, language)
+    if not is_language_code(code):
+        dropped.append(DroppedValue("language", language, "not a language code ORCID accepts"))
         return None
-    return language
+    return code
 
 
 def _role(author: Author) -> str | None:
