@@ -2,7 +2,9 @@
 
 The authors of the output as Orbit has it now, plus every researcher holding a link to it (a deletion
 names only the uuid, and a removed author must have the work deleted from their record). One job per
-researcher goes to `sync-jobs`; the worker re-reads Orbit, so the event itself carries no content.
+researcher goes to `sync-jobs`; the worker re-reads Orbit, so the event itself carries no content, only
+when Orbit last changed the output as the router read it: a job about a change already pushed is
+dropped by the worker without a read.
 """
 
 from __future__ import annotations
@@ -31,14 +33,21 @@ class EventRouter:
         """
         pid = event.publication_id
         affected = set(self.links.holders_of(pid))
+        modified = None
         if event.change is not ChangeKind.DELETED:
-            publication = self.orbit.get(pid)
-            if publication is not None:
-                affected |= {a.person_uuid.lower() for a in publication.authors if a.person_uuid}
+            read = self.orbit.read(pid)
+            if read.publication is not None:
+                affected |= {a.person_uuid.lower() for a in read.publication.authors if a.person_uuid}
+                modified = read.modified  # the worker needs no read if it already pushed this
         version = str(event.version) if event.version is not None else fallback_version
         jobs = [
             SyncJob(
-                kind=JobKind.OUTPUT, person_id=person, publication_id=pid, reason="event", version=version
+                kind=JobKind.OUTPUT,
+                person_id=person,
+                publication_id=pid,
+                reason="event",
+                version=version,
+                orbit_modified=modified,
             )
             for person in sorted(affected)
             if self._consents_actively(person)
