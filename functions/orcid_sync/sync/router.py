@@ -9,10 +9,10 @@ dropped by the worker without a read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, SyncJobQueue
-from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
+from orcid_sync.orbit.research_outputs import OrbitResearchOutputs, OutputRead
 from orcid_sync.store.consents import ConsentStatus, ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.events import ChangeKind, OrbitEvent
@@ -24,6 +24,13 @@ class EventRouter:
     links: WorkLinkStore
     orbit: OrbitResearchOutputs
     jobs: SyncJobQueue
+    # Orbit's answers in this batch, by output: events of one batch were all sent before it was
+    # received, so one read made while routing it holds every change they are about.
+    _reads: dict[str, OutputRead] = field(default_factory=dict)
+
+    def new_batch(self) -> None:
+        """Forget the previous batch's reads (call before routing each batch)."""
+        self._reads.clear()
 
     def route(self, event: OrbitEvent, fallback_version: str) -> list[SyncJob]:
         """Queue one job per affected, consenting researcher; returns the jobs queued.
@@ -35,7 +42,7 @@ class EventRouter:
         affected = set(self.links.holders_of(pid))
         modified = None
         if event.change is not ChangeKind.DELETED:
-            read = self.orbit.read(pid)
+            read = self._reads.get(pid) or self._reads.setdefault(pid, self.orbit.read(pid))
             if read.publication is not None:
                 affected |= {a.person_uuid.lower() for a in read.publication.authors if a.person_uuid}
                 modified = read.modified  # the worker needs no read if it already pushed this
