@@ -75,14 +75,14 @@ def _glance(sections: dict[str, Any]) -> list[str]:
     )
     skipping = fig("overhead", "quiet_night_skipping_per_work")
     if work and quiet_work and event:
-        quiet = f"{_number(quiet_work['median'], '')} µs per work on a quiet night"
+        night_cpu = f"{_number(quiet_work['median'], '')} µs per work on a quiet night"
         if skipping:
-            quiet = (
+            night_cpu = (
                 f"{_number(skipping['median'], '')} µs per work on a quiet night "
                 f"({_number(quiet_work['median'], '')} µs with every work rebuilt, as before)"
             )
         lines.append(
-            f"Our CPU time: {_number(work['median'], '')} µs per work on a first sync, {quiet}, "
+            f"Our CPU time: {_number(work['median'], '')} µs per work on a first sync, {night_cpu}, "
             f"{_number(event['median'], '')} µs per event routed."
         )
     storm_puts, storm_reads = fig("storm", "delayed_puts"), fig("storm", "delayed_router_reads")
