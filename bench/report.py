@@ -73,11 +73,25 @@ def _glance(sections: dict[str, Any]) -> list[str]:
     work, quiet_work, event = (
         fig("overhead", k) for k in ("first_sync_per_work", "quiet_night_per_work", "event_total")
     )
+    skipping = fig("overhead", "quiet_night_skipping_per_work")
     if work and quiet_work and event:
+        night_cpu = f"{_number(quiet_work['median'], '')} µs per work on a quiet night"
+        if skipping:
+            night_cpu = (
+                f"{_number(skipping['median'], '')} µs per work on a quiet night "
+                f"({_number(quiet_work['median'], '')} µs with every work rebuilt, as before)"
+            )
         lines.append(
-            f"Our CPU time: {_number(work['median'], '')} µs per work on a first sync, "
-            f"{_number(quiet_work['median'], '')} µs per work on a quiet night, "
+            f"Our CPU time: {_number(work['median'], '')} µs per work on a first sync, {night_cpu}, "
             f"{_number(event['median'], '')} µs per event routed."
+        )
+    storm_puts, storm_reads = fig("storm", "delayed_puts"), fig("storm", "delayed_router_reads")
+    storm_worker, storm_kms = fig("storm", "delayed_worker_reads"), fig("storm", "delayed_decrypts")
+    if storm_puts and storm_reads and storm_worker and storm_kms:
+        lines.append(
+            f"50 saves of one output within a minute, with the sync-jobs delay: {vs(storm_puts)} ORCID "
+            f"PUTs, {_number(storm_reads['median'], '')} + {_number(storm_worker['median'], '')} Orbit "
+            f"reads (router + worker), {_number(storm_kms['median'], '')} KMS decrypts."
         )
     cold = sections.get("cold_start", {}).get("figures", {})
     for bundle in ("shipped", "lean"):

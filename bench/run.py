@@ -8,7 +8,8 @@ Benchmarks: calls (ORCID calls per researcher), throughput (a nightly run of 1,0
 against ORCID's limit, with latency), overhead (our CPU time per work and per event), cold_start
 (handlers from the built bundle), fan_out (the nightly fan-out to 50,000 consents), status_page (a
 researcher with 2,000 outputs), feed_latency (an Orbit edit → on ORCID through the change feed, at the
-default poll interval). Runs per figure: 3 (throughput: 2), or 5 for the quick ones, unless --runs.
+default poll interval), storm (50 saves of one output within a minute: ORCID PUTs, Orbit reads, KMS
+calls). Runs per figure: 3 (throughput: 2), or 5 for the quick ones, unless --runs.
 """
 
 from __future__ import annotations
@@ -23,13 +24,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import calls, coldstart, fanout, feed_latency, overhead, status_page, throughput, throughput_model
+from bench import (
+    calls,
+    coldstart,
+    fanout,
+    feed_latency,
+    overhead,
+    status_page,
+    storm,
+    throughput,
+    throughput_model,
+)
 from bench.common import BENCH_DIR, Section, machine
 from bench.report import markdown
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "RESULTS.md"
-ORDER = ("calls", "throughput", "overhead", "cold_start", "fan_out", "status_page", "feed_latency")
+ORDER = (
+    "calls",
+    "throughput",
+    "overhead",
+    "cold_start",
+    "fan_out",
+    "status_page",
+    "feed_latency",
+    "storm",
+)
 DEFAULT_RUNS = {
     "calls": 3,
     "throughput": 2,
@@ -38,6 +58,7 @@ DEFAULT_RUNS = {
     "fan_out": 3,
     "status_page": 5,
     "feed_latency": 1,
+    "storm": 3,
 }
 
 
@@ -107,6 +128,7 @@ def _benchmarks(args: argparse.Namespace) -> dict[str, Callable[[int], Section]]
         "fan_out": lambda runs: fanout.run(runs, active=args.consents),
         "status_page": lambda runs: status_page.run(runs, args.page_outputs),
         "feed_latency": lambda runs: feed_latency.run(runs, args.feed_edits, args.feed_interval),
+        "storm": lambda runs: storm.run(runs),
     }
 
 

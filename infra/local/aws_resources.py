@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,9 @@ def _resolve_queue_ref(value: Any, created: CreatedResources) -> Any:
     return value
 
 
-def create_resources(template: dict[str, Any], prefix: str = "local") -> CreatedResources:
+def create_resources(
+    template: dict[str, Any], prefix: str = "local", parameters: Mapping[str, str] | None = None
+) -> CreatedResources:
     created = CreatedResources()
     kms = boto3.client("kms", region_name=REGION)
     for name in resources_of_type(template, "AWS::KMS::Key"):
@@ -73,7 +76,9 @@ def create_resources(template: dict[str, Any], prefix: str = "local") -> Created
         props = resource.get("Properties", {})
         fifo = bool(props.get("FifoQueue"))
         queue_name = f"{prefix}-{name}" + (".fifo" if fifo else "")
-        attributes: dict[Any, str] = {k: _attribute(props[k]) for k in _QUEUE_ATTRIBUTES if k in props}
+        attributes: dict[Any, str] = {
+            k: _attribute(_parameter(props[k], parameters or {})) for k in _QUEUE_ATTRIBUTES if k in props
+        }
         redrive = props.get("RedrivePolicy")
         if redrive:
             target = _resolve_queue_ref(redrive["deadLetterTargetArn"], created)
@@ -86,6 +91,13 @@ def create_resources(template: dict[str, Any], prefix: str = "local") -> Created
         created.attributes[(name, "Arn")] = arn
         created.attributes[(name, "QueueName")] = queue_name
     return created
+
+
+def _parameter(value: Any, parameters: Mapping[str, str]) -> Any:
+    """A property given as `!Ref Parameter`, as the stack's parameter value."""
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in parameters:
+        return parameters[value["Ref"]]
+    return value
 
 
 def _attribute(value: Any) -> str:

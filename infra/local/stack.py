@@ -97,8 +97,8 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.template = load_template(self.template_path)
         self._start_moto()
-        self.resources = create_resources(self.template, prefix=self.resource_prefix)
         params = self._parameter_values()
+        self.resources = create_resources(self.template, prefix=self.resource_prefix, parameters=params)
         self._create_secrets(params)
         self.orcid = OrcidStandIn()
         self.orbit = OrbitStandIn(api_key=LOCAL_ORBIT_API_KEY)

@@ -69,9 +69,19 @@ class OrbitStandIn:
     def put_output(self, output: ResearchOutput, at: datetime | None = None) -> ResearchOutput:
         """Save an output (new, or a new version); its change is on the feed, dated `at` (default now)."""
         change = "UPDATE" if output.uuid in self.outputs else "CREATE"
+        output = replace(output, modified=self._save_time(output.uuid, at))
         self.outputs[output.uuid] = output
         self.changes.record("ResearchOutput", output.uuid, change, output.version, at=at)
         return output
+
+    def _save_time(self, uuid: str, at: datetime | None) -> datetime:
+        """When a save happens, to Pure's millisecond, always after the output's previous save."""
+        moment = (at or datetime.now(UTC)).astimezone(UTC)
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        earlier = self.outputs[uuid].modified if uuid in self.outputs else None
+        if earlier is not None and moment <= earlier:
+            moment = earlier + timedelta(milliseconds=1)
+        return moment
 
     def seed(self, outputs: Iterable[ResearchOutput]) -> None:
         """Orbit's history before today: outputs whose changes are a day old on the feed."""

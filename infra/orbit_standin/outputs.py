@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from infra.orbit_standin.people import Researcher
@@ -58,6 +59,8 @@ class ResearchOutput:
     # Works Pure's own ORCID export made for this output: (ORCID iD, put-code), one per author's record.
     orcid_put_codes: tuple[tuple[str, int], ...] = ()
     version: int = 1
+    # When Pure last saved it (`info.modifiedDate`, `modifiedDate`); set by the stand-in on every save.
+    modified: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -67,6 +70,11 @@ class ResearchOutput:
     def changed(self, **changes: Any) -> ResearchOutput:
         """A new version of this output, as Pure bumps `version` on every save."""
         return replace(self, version=self.version + 1, **changes)
+
+
+def pure_time(moment: datetime) -> str:
+    """A time as Pure writes it: milliseconds and an offset without a colon (`…T04:43:27.043+0000`)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}" + moment.strftime("%z")
 
 
 def _localized_ws(values: dict[str, str]) -> dict[str, Any]:
@@ -101,6 +109,8 @@ def to_ws(output: ResearchOutput) -> dict[str, Any]:
         "info": {"portalUrl": output.portal_url, "additionalExternalIds": []},
         "version": output.version,
     }
+    if output.modified is not None:
+        data["info"]["modifiedDate"] = pure_time(output.modified)
     if output.title_da and output.title_en:
         # Pure keeps the other-language title as a translated title.
         other = output.title_da if title == output.title_en else output.title_en
@@ -171,6 +181,8 @@ def to_pure_api(output: ResearchOutput) -> dict[str, Any]:
         "portalUrl": output.portal_url,
         "version": str(output.version),
     }
+    if output.modified is not None:
+        data["modifiedDate"] = pure_time(output.modified)
     if output.title_da and output.title_en:
         other_locale = "da_DK" if title == output.title_en else "en_GB"
         data["translatedTitle"] = {

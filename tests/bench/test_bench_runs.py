@@ -43,6 +43,7 @@ def test_every_benchmark_runs_at_a_tiny_size_and_writes_json_and_markdown(tmp_pa
         "## 5.",
         "## 6.",
         "## 7.",
+        "## 8.",
     ]
 
 

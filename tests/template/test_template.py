@@ -204,6 +204,16 @@ def test_every_queue_with_a_consumer_outlasts_six_consumer_timeouts(transformed:
         assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout
 
 
+def test_the_sync_jobs_delay_is_a_parameter_within_sqs_limits_off_by_default(
+    transformed: dict[str, Any],
+) -> None:
+    queue = transformed["Resources"]["SyncJobsQueue"]["Properties"]
+    parameter = transformed["Parameters"]["SyncJobsDelaySeconds"]
+
+    assert queue["DelaySeconds"] == {"Ref": "SyncJobsDelaySeconds"}  # FIFO: a queue-level delay only
+    assert (parameter["Default"], parameter["MinValue"], parameter["MaxValue"]) == (0, 0, 900)
+
+
 def test_sync_jobs_is_fifo_with_a_dead_letter_queue(transformed: dict[str, Any]) -> None:
     queue = transformed["Resources"]["SyncJobsQueue"]["Properties"]
 

@@ -6,6 +6,7 @@ only turns a hang into a failure); no test measures or asserts a time.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from typing import Any
@@ -15,7 +16,7 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from orcid_sync.jobs.fifo_processor import ConcurrentFifoProcessor, message_groups
+from orcid_sync.jobs.fifo_processor import MERGED_RECORDS, ConcurrentFifoProcessor, message_groups
 
 
 def _record(group: str, number: int) -> dict[str, Any]:
@@ -140,3 +141,76 @@ def test_one_processor_serves_invocation_after_invocation_with_nothing_carried_o
 
     assert _failed(first) == {"a-0"}
     assert _failed(second) == set()
+
+
+# --- jobs about one output, merged ---------------------------------------------------------------------
+
+
+def _keyed(group: str, number: int, key: str | None) -> dict[str, Any]:
+    record = _record(group, number)
+    record["body"] = json.dumps({"group": group, "number": number, "key": key})
+    return record
+
+
+def _by_key(record: dict[str, Any]) -> str | None:
+    key = json.loads(record["body"])["key"]
+    return None if key is None else str(key)
+
+
+class MergeRecorder(Recorder):
+    """Also notes, for each run, the records it stood for."""
+
+    def __init__(self, fail: set[str] = frozenset()) -> None:
+        super().__init__(fail)
+        self.stood_for: dict[str, list[str]] = {}
+
+    def __call__(self, record: SQSRecord) -> None:
+        merged = record.raw_event.get(MERGED_RECORDS) or [record.raw_event]
+        self.stood_for[record.message_id] = [raw["messageId"] for raw in merged]
+        super().__call__(record)
+
+
+def test_jobs_with_one_merge_key_run_once_as_the_newest_at_the_place_of_the_first() -> None:
+    recorder = MergeRecorder()
+    records = [_keyed("a", 0, "o1"), _keyed("a", 1, None), _keyed("a", 2, "o1"), _keyed("a", 3, "o1")]
+    processor = ConcurrentFifoProcessor(merge_key=_by_key)
+
+    response = process_partial_response(event=_event(*records), record_handler=recorder, processor=processor)
+
+    assert response == {"batchItemFailures": []}
+    assert recorder.ran["a"] == ["a-3", "a-1"]  # one run for o1, where its first job was; then a-1
+    assert recorder.stood_for["a-3"] == ["a-0", "a-2", "a-3"]
+    assert processor.merged == 2
+    assert len(processor.success_messages) == len(records)  # every message acknowledged
+
+
+def test_a_failed_merged_run_fails_every_message_it_stood_for_and_the_groups_later_jobs() -> None:
+    recorder = MergeRecorder(fail={"a-2"})
+    records = [
+        _keyed("a", 0, "o1"),
+        _keyed("b", 0, "o1"),
+        _keyed("a", 1, None),
+        _keyed("a", 2, "o1"),
+        _keyed("b", 1, "o1"),
+    ]
+
+    response = process_partial_response(
+        event=_event(*records),
+        record_handler=recorder,
+        processor=ConcurrentFifoProcessor(merge_key=_by_key),
+    )
+
+    assert _failed(response) == {"a-0", "a-2", "a-1"}  # nothing lost: all come back, in order
+    assert recorder.ran["a"] == ["a-2"]
+    assert recorder.ran["b"] == ["b-1"]  # another researcher's merged jobs are their own
+
+
+def test_without_a_merge_key_every_job_runs() -> None:
+    recorder = MergeRecorder()
+    records = [_keyed("a", 0, None), _keyed("a", 1, None)]
+
+    process_partial_response(
+        event=_event(*records), record_handler=recorder, processor=ConcurrentFifoProcessor(merge_key=_by_key)
+    )
+
+    assert recorder.ran["a"] == ["a-0", "a-1"]

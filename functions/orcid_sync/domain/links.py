@@ -30,6 +30,11 @@ class WorkLink(BaseModel):
     duplicate_of: str | None = None
     message: str | None = None
     changed_at: datetime
+    # When Orbit last changed the output whose work this link holds (its modifiedDate when it was read),
+    # and the mapping that built the work (sync/freshness.py). With both unchanged, the work needs no
+    # rebuild. None on links from before, and on links that hold no work of ours.
+    orbit_modified: datetime | None = None
+    mapping: str | None = None
 
     def is_for(self, orcid: str) -> bool:
         """Whether this link speaks of `orcid`'s record (links from before iDs were recorded: yes)."""

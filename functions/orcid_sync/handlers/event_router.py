@@ -81,6 +81,7 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    router().new_batch()  # one Orbit read per output per batch
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -4,7 +4,8 @@ The jobs of different researchers (message groups) in one batch run concurrently
 group (jobs/fifo_processor.py), so that many slow calls to Orbit and ORCID are in flight at once; one
 token bucket, shared by the threads, keeps this worker's ORCID requests at its share of the limit
 (ORCID_REQUESTS_PER_SECOND). A job that is not a job goes to the dead-letter queue at once; a job that
-meets a TryLater waits (backoff) and comes back.
+meets a TryLater waits (backoff) and comes back. The jobs of a batch about one output of one researcher
+(a burst of saves in Orbit) run once, as the newest of them; if that run fails, all of them come back.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from pydantic import ValidationError
 
 from orcid_sync.config import get_settings
 from orcid_sync.domain.errors import TryLater
-from orcid_sync.jobs.fifo_processor import ConcurrentFifoProcessor
+from orcid_sync.jobs.fifo_processor import MERGED_RECORDS, ConcurrentFifoProcessor
 from orcid_sync.jobs.messages import QueueMessages
-from orcid_sync.jobs.sync_jobs import SyncJob
+from orcid_sync.jobs.sync_jobs import SyncJob, merge_key, merged
 from orcid_sync.observability import logger, metrics, tracer
 from orcid_sync.sync.service import SyncService
 
@@ -52,9 +53,24 @@ def _count(name: str, value: int) -> None:
 
 
 def _retry_later(record: SQSRecord) -> None:
-    """Keep the message invisible for a while: the next attempt waits instead of hammering ORCID."""
-    receive_count = int(record.attributes.approximate_receive_count or 1)
-    messages().retry_later(get_settings().sync_jobs_queue_url, record.receipt_handle, receive_count)
+    """Keep the messages invisible for a while: the next attempt waits instead of hammering ORCID."""
+    for message in _stood_for(record):
+        receive_count = int(message.attributes.approximate_receive_count or 1)
+        messages().retry_later(get_settings().sync_jobs_queue_url, message.receipt_handle, receive_count)
+
+
+def _stood_for(record: SQSRecord) -> list[SQSRecord]:
+    """The messages a record's run stands for: itself, or every job merged into it (oldest first)."""
+    merged_records = record.raw_event.get(MERGED_RECORDS)
+    return [SQSRecord(raw) for raw in merged_records] if merged_records else [record]
+
+
+def job_merge_key(record: dict[str, Any]) -> tuple[str, str] | None:
+    """Jobs about one output of one researcher in a batch run once (a malformed job runs alone)."""
+    try:
+        return merge_key(SyncJob.model_validate_json(record.get("body") or ""))
+    except ValidationError:
+        return None
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -67,7 +83,7 @@ def record_handler(record: SQSRecord) -> None:
 
 def _run(record: SQSRecord) -> None:
     try:
-        job = SyncJob.model_validate_json(record.body)
+        jobs = [SyncJob.model_validate_json(message.body) for message in _stood_for(record)]
     except ValidationError as exc:
         # No retry can fix it: straight to the dead-letter queue with the reason, the group goes on.
         reason = f"not a sync job: {exc.errors()[0]['msg']}"
@@ -80,6 +96,9 @@ def _run(record: SQSRecord) -> None:
             group_id=record.attributes.message_group_id or "malformed",
         )
         return
+    job = merged(jobs)
+    if len(jobs) > 1:
+        _count("JobsMerged", len(jobs) - 1)
     logger.thread_safe_append_keys(person_id=job.person_id, job_kind=job.kind.value)
     try:
         result = service().run(job)
@@ -111,5 +130,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     service()  # built here, once, before the threads share it (and its one token bucket)
     # A processor per invocation: it holds the batch's state, and costs nothing to make.
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=ConcurrentFifoProcessor(), context=context
+        event=event,
+        record_handler=record_handler,
+        processor=ConcurrentFifoProcessor(merge_key=job_merge_key),
+        context=context,
     )

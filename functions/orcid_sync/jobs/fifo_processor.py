@@ -3,13 +3,17 @@
 Each group's records run in order on one thread; once one fails, the group's later records are failed
 without running (SQS delivers them again, in order): the semantics of Powertools'
 `SqsFifoPartialProcessor(skip_group_on_error=True)`, run concurrently.
+
+Records of a group with the same merge key (e.g. the jobs about one output of one researcher) run once,
+at the place of the first of them, as the newest of them (which carries all of them under
+MERGED_RECORDS); every record merged shares that run's outcome, so a failure retries all of them.
 """
 
 from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,6 +25,13 @@ from aws_lambda_powertools.utilities.batch.exceptions import SQSFifoMessageGroup
 MAX_GROUPS_AT_ONCE = 10
 
 Outcome = SuccessResponse | FailureResponse
+# The raw records (oldest first) a merged run stands for, on the record handed to the record handler.
+MERGED_RECORDS = "mergedRecords"
+MergeKey = Callable[[dict[str, Any]], Hashable | None]
+
+
+class MergedRunFailed(Exception):
+    """The run this record was merged into failed: the record is retried with it."""
 
 
 class ConcurrentFifoProcessor(BatchProcessor):
@@ -38,9 +49,13 @@ class ConcurrentFifoProcessor(BatchProcessor):
         None,
     )
 
-    def __init__(self, max_groups_at_once: int | None = None) -> None:
+    merged_failed = (MergedRunFailed, MergedRunFailed("the run this record was merged into failed"), None)
+
+    def __init__(self, max_groups_at_once: int | None = None, merge_key: MergeKey | None = None) -> None:
         super().__init__(EventType.SQS)
         self.max_groups_at_once = max_groups_at_once or MAX_GROUPS_AT_ONCE
+        self.merge_key = merge_key
+        self.merged = 0  # records that rode along in another record's run
         self._outcomes = threading.Lock()
 
     def process(self) -> list[Outcome]:
@@ -55,13 +70,24 @@ class ConcurrentFifoProcessor(BatchProcessor):
 
     def _process_group(self, records: Sequence[dict[str, Any]]) -> list[Outcome]:
         outcomes: list[Outcome] = []
-        for position, record in enumerate(records):
-            outcome = self._process_record(record)
+        runs = merged_runs(records, self.merge_key)
+        for position, run in enumerate(runs):
+            outcome = self._process_record(_standing_for(run))
             outcomes.append(outcome)
+            outcomes += [self._ride(record, outcome) for record in run[:-1]]
             if outcome[0] == "fail":
-                outcomes += [self._skip(rest) for rest in records[position + 1 :]]
+                outcomes += [self._skip(rest) for later in runs[position + 1 :] for rest in later]
                 break
         return outcomes
+
+    def _ride(self, record: dict[str, Any], outcome: Outcome) -> Outcome:
+        """The outcome of a record merged into another's run: that run's."""
+        with self._outcomes:
+            self.merged += 1
+        if outcome[0] == "success":
+            return self.success_handler(record, outcome[1])
+        data = self._to_batch_type(record, event_type=self.event_type)
+        return self.failure_handler(data, self.merged_failed)
 
     def _skip(self, record: dict[str, Any]) -> FailureResponse:
         data = self._to_batch_type(record, event_type=self.event_type)
@@ -74,6 +100,31 @@ class ConcurrentFifoProcessor(BatchProcessor):
     def failure_handler(self, record: Any, exception: Any) -> FailureResponse:
         with self._outcomes:
             return super().failure_handler(record, exception)
+
+
+def merged_runs(records: Sequence[dict[str, Any]], merge_key: MergeKey | None) -> list[list[dict[str, Any]]]:
+    """A group's records as runs, in the order of each run's first record; records with the same merge
+    key are one run (oldest first), any other record a run of its own.
+    """
+    runs: list[list[dict[str, Any]]] = []
+    by_key: dict[Hashable, list[dict[str, Any]]] = {}
+    for record in records:
+        key = merge_key(record) if merge_key is not None else None
+        if key is None:
+            runs.append([record])
+        elif key in by_key:
+            by_key[key].append(record)
+        else:
+            by_key[key] = [record]
+            runs.append(by_key[key])
+    return runs
+
+
+def _standing_for(run: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record handed to the record handler for a run: its newest, carrying the run when merged."""
+    if len(run) == 1:
+        return run[0]
+    return {**run[-1], MERGED_RECORDS: list(run)}
 
 
 def message_groups(records: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -35,6 +35,10 @@ class SyncJob(BaseModel):
     version: str
     # An operator confirmed that this full sync may delete more works than the mass-deletion guard allows.
     allow_mass_delete: bool = False
+    # When Orbit last changed the output, as the router read it (an event job). A job about a change
+    # the output's link already holds needs no read and no ORCID call (sync/freshness.py). Not part of
+    # the deduplication id: the event's version is.
+    orbit_modified: datetime | None = None
 
     @property
     def deduplication_id(self) -> str:
@@ -42,6 +46,24 @@ class SyncJob(BaseModel):
         if self.allow_mass_delete:
             raw += "|allow-mass-delete"
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def merge_key(job: SyncJob) -> tuple[str, str] | None:
+    """Jobs with the same key may run as one: the jobs about one output of one researcher."""
+    if job.kind is JobKind.OUTPUT and job.publication_id is not None:
+        return job.person_id, job.publication_id
+    return None
+
+
+def merged(jobs: Sequence[SyncJob]) -> SyncJob:
+    """One job standing for several with the same merge key, oldest first: the newest, which reads
+    Orbit unless the link holds every change the jobs were about (the latest `orbit_modified`; none if
+    any of them came without one).
+    """
+    newest = jobs[-1]
+    stamps = [job.orbit_modified for job in jobs]
+    seen = None if any(stamp is None for stamp in stamps) else max(s for s in stamps if s is not None)
+    return newest.model_copy(update={"orbit_modified": seen})
 
 
 class SyncJobQueue:

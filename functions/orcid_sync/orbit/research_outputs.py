@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,7 @@ from orcid_sync.observability import logger
 from orcid_sync.orbit.http import OrbitHttp
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import MalformedResearchOutput, publication_from_pure
+from orcid_sync.orbit.stamps import modified_at
 
 WS = "/ws/api/524"
 PURE_API = "/ws/api"
@@ -46,6 +48,16 @@ class PersonOutputs:
     unreadable: dict[str, str] = field(default_factory=dict)
     # Why the list cannot be trusted as complete (an unreadable item without a uuid), or None.
     incomplete: str | None = None
+    # When Orbit last changed each listed output (orbit/stamps.py), by uuid; absent when it gave none.
+    modified: dict[str, datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputRead:
+    """One output as Orbit answered for it: None when it no longer has it; when Orbit last changed it."""
+
+    publication: Publication | None
+    modified: datetime | None = None
 
 
 def read_output(data: object) -> Publication:
@@ -71,9 +83,15 @@ class OrbitResearchOutputs:
 
         Raises MalformedResearchOutput when Orbit's answer is not a readable research output.
         """
+        return self.read(uuid).publication
+
+    def read(self, uuid: str) -> OutputRead:
+        """The output as Orbit has it now, with when Orbit last changed it (one GET, as `get`)."""
         base = WS if self._shape is OrbitApiShape.WS524 else PURE_API
         data = self._http.get(f"{base}/research-outputs/{uuid}")
-        return read_output(data) if data is not None else None
+        if data is None:
+            return OutputRead(None)
+        return OutputRead(read_output(data), modified_at(data))
 
     def of_person(self, person_uuid: str) -> PersonOutputs:
         """Every output Orbit lists for the person, all pages.
@@ -89,9 +107,12 @@ class OrbitResearchOutputs:
         publications: list[Publication] = []
         unreadable = {uuid: "Orbit did not return it with the person's outputs" for uuid in missing}
         incomplete = None
+        modified: dict[str, datetime] = {}
         for item in items:
             try:
                 publications.append(read_output(item))
+                if (stamp := modified_at(item)) is not None:
+                    modified[publications[-1].uuid.lower()] = stamp
             except MalformedResearchOutput as exc:
                 uuid = item.get("uuid") if isinstance(item, dict) else None
                 logger.warning("unreadable research output kept as it is", extra={"reason": str(exc)})
@@ -99,7 +120,7 @@ class OrbitResearchOutputs:
                     unreadable[uuid.strip().lower()] = f"Orbit's record could not be read: {exc}"
                 else:
                     incomplete = f"an output in the list could not be read: {exc}"
-        return PersonOutputs(publications, unreadable, incomplete)
+        return PersonOutputs(publications, unreadable, incomplete, modified)
 
     def _ws_items(self, person_uuid: str) -> Iterator[dict[str, Any]]:
         offset = 0

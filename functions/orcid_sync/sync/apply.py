@@ -69,6 +69,7 @@ class PlanRunner:
     clock: Callable[[], datetime]
     counts: RunCounts = field(default_factory=RunCounts)
     deleted: set[int] = field(default_factory=set)  # put-codes this run deleted
+    touched: set[str] = field(default_factory=set)  # outputs whose link this run wrote
     _ours: dict[int, WorkSummary] | None = None
     _activities: Activities | None = None
     _token: str | None = field(default=None, repr=False)
@@ -120,7 +121,7 @@ class PlanRunner:
         except OrcidError as exc:
             self._reject(pid, wanted, None, exc)
             return
-        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash))
+        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash, wanted=wanted))
         self.counts.created += 1
 
     def _create_in_bulk(
@@ -132,7 +133,7 @@ class PlanRunner:
             results = self.client.add_works(self.orcid_id, self.token, [works[pid] for pid in chunk])
             # Record every created work (25 to a DynamoDB call) before anything else can stop the run.
             created = [
-                self._link(pid, LinkState.SYNCED, result, desired[pid].content_hash)
+                self._link(pid, LinkState.SYNCED, result, desired[pid].content_hash, wanted=desired[pid])
                 for pid, result in zip(chunk, results, strict=True)
                 if isinstance(result, int)
             ]
@@ -169,7 +170,7 @@ class PlanRunner:
         except OrcidError as exc:
             self._reject(pid, wanted, put_code, exc)
             return
-        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash))
+        self.links.put(self._link(pid, LinkState.SYNCED, put_code, wanted.content_hash, wanted=wanted))
         if action.kind is ActionKind.ADOPT:
             self.counts.adopted += 1
         else:
@@ -206,11 +207,12 @@ class PlanRunner:
         # Another Orbit output holds the same identifier (e.g. the same DOI): record it on both, push neither.
         message = f"same identifier as Orbit output {holder} (ORCID work {summary.put_code})"
         self.links.put(
-            self._link(pid, LinkState.DUPLICATE_OF, None, wanted.content_hash, message, duplicate_of=holder)
+            self._link(pid, LinkState.DUPLICATE_OF, None, wanted.content_hash, message, holder, wanted=wanted)
         )
         other = self.links.get(self.person_id, holder) if holder else None
         if other is not None:
             self.links.put(other.model_copy(update={"message": f"same identifier as Orbit output {pid}"}))
+            self.touched.add(other.publication_id)
         self.counts.duplicates += 1
         logger.warning(
             "two Orbit outputs share an identifier", extra={"publication_id": pid, "other": holder}
@@ -219,7 +221,9 @@ class PlanRunner:
     def _reject(self, pid: str, wanted: DesiredWork, put_code: int | None, exc: OrcidError) -> None:
         code = f"{exc.error_code}: " if exc.error_code else ""
         self.links.put(
-            self._link(pid, LinkState.REJECTED, put_code, wanted.content_hash, f"{code}{exc.message}")
+            self._link(
+                pid, LinkState.REJECTED, put_code, wanted.content_hash, f"{code}{exc.message}", wanted=wanted
+            )
         )
         self.counts.failed += 1
         logger.warning("ORCID refused a work", extra={"publication_id": pid, "error_code": exc.error_code})
@@ -232,7 +236,12 @@ class PlanRunner:
         content_hash: str | None,
         message: str | None = None,
         duplicate_of: str | None = None,
+        *,
+        wanted: DesiredWork | None = None,
     ) -> WorkLink:
+        """The link to write for `pid`; built from `wanted`, it remembers when Orbit last changed the
+        output and the mapping (sync/freshness.py)."""
+        self.touched.add(pid)
         return WorkLink(
             person_id=self.person_id,
             publication_id=pid,
@@ -243,4 +252,6 @@ class PlanRunner:
             duplicate_of=duplicate_of,
             message=message,
             changed_at=self.clock(),
+            orbit_modified=wanted.orbit_modified if wanted else None,
+            mapping=wanted.mapping if wanted else None,
         )

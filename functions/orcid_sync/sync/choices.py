@@ -41,6 +41,8 @@ def kind_of(publication: Publication) -> str:
 def left_out(consent: Consent, publications: Collection[Publication]) -> set[str]:
     """The outputs among `publications` that the researcher left out, one by one or by their kind."""
     choices = consent.choices
+    if not choices.excluded_outputs and not choices.excluded_kinds:
+        return set()  # most researchers leave nothing out: no kind to work out for every output
     found = {p.uuid.lower() for p in publications if choices.leaves_out(p.uuid, kind_of(p))}
     return found
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from orcid_sync.domain.links import LinkState, WorkLink
@@ -43,6 +44,9 @@ class DesiredWork:
     self_ids: frozenset[IdKey] = frozenset()
     # The put-code Pure's own export recorded for this output on this researcher's record, if any.
     pure_put_code: int | None = None
+    # Not planned by: remembered with the link when the work is pushed (sync/freshness.py).
+    orbit_modified: datetime | None = field(default=None, compare=False)
+    mapping: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 
 The authors of the output as Orbit has it now, plus every researcher holding a link to it (a deletion
 names only the uuid, and a removed author must have the work deleted from their record). One job per
-researcher goes to `sync-jobs`; the worker re-reads Orbit, so the event itself carries no content.
+researcher goes to `sync-jobs`; the worker re-reads Orbit, so the event itself carries no content, only
+when Orbit last changed the output as the router read it: a job about a change already pushed is
+dropped by the worker without a read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, SyncJobQueue
-from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
+from orcid_sync.orbit.research_outputs import OrbitResearchOutputs, OutputRead
 from orcid_sync.store.consents import ConsentStatus, ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
 from orcid_sync.sync.events import ChangeKind, OrbitEvent
@@ -22,6 +24,13 @@ class EventRouter:
     links: WorkLinkStore
     orbit: OrbitResearchOutputs
     jobs: SyncJobQueue
+    # Orbit's answers in this batch, by output: events of one batch were all sent before it was
+    # received, so one read made while routing it holds every change they are about.
+    _reads: dict[str, OutputRead] = field(default_factory=dict)
+
+    def new_batch(self) -> None:
+        """Forget the previous batch's reads (call before routing each batch)."""
+        self._reads.clear()
 
     def route(self, event: OrbitEvent, fallback_version: str) -> list[SyncJob]:
         """Queue one job per affected, consenting researcher; returns the jobs queued.
@@ -31,14 +40,21 @@ class EventRouter:
         """
         pid = event.publication_id
         affected = set(self.links.holders_of(pid))
+        modified = None
         if event.change is not ChangeKind.DELETED:
-            publication = self.orbit.get(pid)
-            if publication is not None:
-                affected |= {a.person_uuid.lower() for a in publication.authors if a.person_uuid}
+            read = self._reads.get(pid) or self._reads.setdefault(pid, self.orbit.read(pid))
+            if read.publication is not None:
+                affected |= {a.person_uuid.lower() for a in read.publication.authors if a.person_uuid}
+                modified = read.modified  # the worker needs no read if it already pushed this
         version = str(event.version) if event.version is not None else fallback_version
         jobs = [
             SyncJob(
-                kind=JobKind.OUTPUT, person_id=person, publication_id=pid, reason="event", version=version
+                kind=JobKind.OUTPUT,
+                person_id=person,
+                publication_id=pid,
+                reason="event",
+                version=version,
+                orbit_modified=modified,
             )
             for person in sorted(affected)
             if self._consents_actively(person)

@@ -9,14 +9,12 @@ with a write that cannot undo a disconnect or a reconnect that happened meanwhil
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from orcid_sync.domain.identifiers import external_id_key
 from orcid_sync.jobs.sync_jobs import JobKind, SyncJob, resync_job
 from orcid_sync.observability import logger
-from orcid_sync.orbit.eligibility import check_eligibility
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.publication import Publication
 from orcid_sync.orbit.pure_json import MalformedResearchOutput
@@ -30,26 +28,26 @@ from orcid_sync.orcid.errors import (
     Transient,
 )
 from orcid_sync.orcid.summaries import WorkSummary
-from orcid_sync.orcid.work import Work, WorkNotSendable
-from orcid_sync.orcid.work_xml import content_hash
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
-from orcid_sync.store.work_links import WorkLinkStore
+from orcid_sync.store.work_links import LinkState, WorkLink, WorkLinkStore
 from orcid_sync.sync.affiliations import AffiliationSync, with_affiliations
-from orcid_sync.sync.apply import SOURCE_WORK_ID, PlanRunner, RunCounts, source_work_id
-from orcid_sync.sync.choices import left_out, unwanted_by_choice, why_not_run
+from orcid_sync.sync.apply import PlanRunner, RunCounts, source_work_id
+from orcid_sync.sync.choices import unwanted_by_choice, why_not_run
+from orcid_sync.sync.desired import DesiredBuilder, DesiredState, self_id_keys
+from orcid_sync.sync.freshness import already_holds, mapping_stamp
 from orcid_sync.sync.outputs import OutputProblem, OutputRecorder
 from orcid_sync.sync.planner import (
     DeletionLimits,
-    DesiredWork,
-    IdKey,
     OrcidItem,
     SyncPlan,
     hold_mass_deletion,
     plan_sync,
 )
 from orcid_sync.sync.summary import RunProblem, RunReport, summarize
-from orcid_sync.sync.work_builder import work_from_publication
+
+# Jobs someone asked for (the researcher, an operator): every output is rebuilt, none taken as unchanged.
+_REBUILD_ALL = frozenset({"resync", "restore"})
 
 
 def _utcnow() -> datetime:
@@ -65,22 +63,13 @@ class JobResult:
 
 
 @dataclass(frozen=True)
-class DesiredState:
-    desired: dict[str, DesiredWork]
-    works: dict[str, Work]
-    unbuildable: dict[str, str]  # publication → why its work could not be built
-    # The researcher left these out (by output or by kind): not desired, whatever Orbit says.
-    left_out: frozenset[str] = frozenset()
-    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # for output_states, by code
-
-
-@dataclass(frozen=True)
 class FullPlan:
     plan: SyncPlan
     state: DesiredState
     actual: dict[int, OrcidItem]
     titles: dict[str, str]  # Orbit output → its title, for people reading the plan
     listed: PersonOutputs | None = None
+    remembered: dict[str, WorkLink] = field(default_factory=dict)  # the links the plan was made from
 
 
 @dataclass(frozen=True)
@@ -117,8 +106,8 @@ class SyncService:
             logger.info("sync job dropped: no active consent", extra={"person_id": job.person_id})
             return JobResult(job.person_id, skipped="no active consent")
         assert consent.orcid is not None  # an active consent always names its iD
-        skip = why_not_run(consent, job)
-        if skip is not None:  # the researcher paused, or the record takes no jobs: nothing is written
+        skip = why_not_run(consent, job) or self._already_pushed(job, consent)
+        if skip is not None:  # the researcher paused, the record takes no jobs, or nothing new: no write
             logger.info("sync job skipped", extra={"person_id": job.person_id, "why": skip})
             return JobResult(job.person_id, skipped=skip)
         prepared = self.affiliations.prepare(job, consent) if self.affiliations else None
@@ -154,6 +143,17 @@ class SyncService:
             job.person_id, runner.counts, problem=report.problem.value if report.problem else None
         )
 
+    def _already_pushed(self, job: SyncJob, consent: Consent) -> str | None:
+        """Why an event job needs no read and no ORCID call: its link holds the change it is about."""
+        if job.kind is not JobKind.OUTPUT or job.publication_id is None or job.orbit_modified is None:
+            return None
+        assert consent.orcid is not None
+        link = self.links.get(consent.person_id, job.publication_id)
+        mapping = mapping_stamp(self.max_contributors)
+        if already_holds(link, consent.orcid, job.orbit_modified, mapping):
+            return "already pushed: the work holds this change of the output, or a later one"
+        return None
+
     def _runner(self, consent: Consent) -> PlanRunner:
         """A runner for this consent's record; the token is decrypted only if the run calls ORCID."""
         assert consent.orcid is not None
@@ -172,7 +172,7 @@ class SyncService:
     def _one(self, publication_id: str, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
         report.looked_at = [publication_id]
         try:
-            publication = self.orbit.get(publication_id)
+            read = self.orbit.read(publication_id)
         except MalformedResearchOutput as exc:
             # Unknown is not unwanted: the work stays as it is, and the page says why nothing happened.
             report.unsendable[publication_id] = f"Orbit's record could not be read: {exc}"
@@ -183,34 +183,41 @@ class SyncService:
                 problem = {publication_id: (OutputProblem.UNREADABLE, str(exc))}
                 self.outputs.one(consent.person_id, publication_id, None, problem)
             return
-        state = self._desired(consent, [publication] if publication else [])
         link = self.links.get(consent.person_id, publication_id)
         links = {publication_id: link} if link else {}
-        decided = set(state.desired) | set(state.unbuildable)
-        if publication_id in state.left_out or publication_id in consent.choices.excluded_outputs:
-            unwanted = unwanted_by_choice(consent, [publication_id], links)  # the researcher's word
-        else:
-            # Orbit answered: the output is gone (404), not eligible, or no longer theirs.
-            unwanted = set() if publication_id in decided else {publication_id}
-        plan = plan_sync(
-            state.desired,
-            links,
-            None,
-            orcid=consent.orcid,
-            unwanted=unwanted,
-            scope=[publication_id],
-            keep=list(state.unbuildable),
-        )
+
+        def plan_of(state: DesiredState) -> SyncPlan:
+            decided = set(state.desired) | set(state.unbuildable)
+            if publication_id in state.left_out or publication_id in consent.choices.excluded_outputs:
+                unwanted = unwanted_by_choice(consent, [publication_id], links)  # the researcher's word
+            else:
+                # Orbit answered: the output is gone (404), not eligible, or no longer theirs.
+                unwanted = set() if publication_id in decided else {publication_id}
+            return plan_sync(
+                state.desired,
+                links,
+                None,
+                orcid=consent.orcid,
+                unwanted=unwanted,
+                scope=[publication_id],
+                keep=list(state.unbuildable),
+            )
+
+        publications = [read.publication] if read.publication else []
+        modified = {publication_id: read.modified} if read.modified else {}
+        state, plan = self._desired_and_plan(consent, publications, modified, links, plan_of)
         runner.run(plan, state.desired, state.works)
+        self._restamp(consent, state, plan, links, runner)
         report.unsendable.update(state.unbuildable)
         if self.outputs is not None:
-            self.outputs.one(consent.person_id, publication_id, publication, state.problems)
+            self.outputs.one(consent.person_id, publication_id, read.publication, state.problems)
 
     def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
         planned = self._plan_full(job, consent, runner, report)
         if planned is None:
             return
         runner.run(planned.plan, planned.state.desired, planned.state.works)
+        self._restamp(consent, planned.state, planned.plan, planned.remembered, runner)
         report.left_alone = self._left_alone(consent, planned.actual, runner)
         if self.outputs is not None and planned.listed is not None:
             problems: dict[str, tuple[str, str]] = dict(planned.state.problems)
@@ -232,19 +239,10 @@ class SyncService:
         listed = self._listed(consent.person_id, report)
         if listed is None:
             return None
-        state = self._desired(consent, listed.publications)
-        unknown = set(listed.unreadable) | set(state.unbuildable)
         remembered = self.links.of_person(consent.person_id)
         ours = runner.our_works()
         actual = {summary.put_code: _item(summary) for summary in ours}
         report.private = sum(1 for summary in ours if (summary.visibility or "").lower() == "private")
-        mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
-        # The researcher's word is positive: what they left out is unwanted even when Orbit's list is
-        # not whole, and deleting it is not a mass deletion to hold back.
-        chosen = unwanted_by_choice(consent, state.left_out, remembered)
-        unknown -= chosen
-        left = state.left_out | consent.choices.excluded_outputs
-        orbit_unwanted = mine - set(state.desired) - unknown - left
         if listed.incomplete:
             self._stop(
                 report,
@@ -252,7 +250,44 @@ class SyncService:
                 f"Orbit's list of your outputs: {listed.incomplete}",
                 message=listed.incomplete,
             )
-        plan = plan_sync(
+        state, plan = self._desired_and_plan(
+            consent,
+            listed.publications,
+            listed.modified,
+            remembered,
+            lambda state: self._full_plan(job, consent, state, listed, remembered, actual),
+            rebuild_all=job.reason in _REBUILD_ALL,
+        )
+        # The researcher's word is positive: deleting what they left out is not a mass deletion.
+        chosen = unwanted_by_choice(consent, state.left_out, remembered)
+        if not job.allow_mass_delete:
+            plan = self._guarded(plan, len(actual), consent.person_id, report, exempt=chosen)
+        report.unsendable.update({pid: why for pid, why in listed.unreadable.items() if pid not in chosen})
+        report.unsendable.update(state.unbuildable)
+        report.unsendable.update(_ambiguous(plan))
+        titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
+        return FullPlan(plan, state, actual, titles, listed, remembered)
+
+    def _full_plan(
+        self,
+        job: SyncJob,
+        consent: Consent,
+        state: DesiredState,
+        listed: PersonOutputs,
+        remembered: dict[str, WorkLink],
+        actual: dict[int, OrcidItem],
+    ) -> SyncPlan:
+        """A full sync's plan, before the mass-deletion guard."""
+        assert consent.orcid is not None
+        unknown = set(listed.unreadable) | set(state.unbuildable)
+        mine = {pid for pid, link in remembered.items() if link.is_for(consent.orcid)}
+        # The researcher's word is positive: what they left out is unwanted even when Orbit's list is
+        # not whole.
+        chosen = unwanted_by_choice(consent, state.left_out, remembered)
+        unknown -= chosen
+        left = state.left_out | consent.choices.excluded_outputs
+        orbit_unwanted = mine - set(state.desired) - unknown - left
+        return plan_sync(
             state.desired,
             remembered,
             actual,
@@ -261,13 +296,54 @@ class SyncService:
             keep=unknown,
             restore=job.reason == "restore",
         )
-        if not job.allow_mass_delete:
-            plan = self._guarded(plan, len(actual), consent.person_id, report, exempt=chosen)
-        report.unsendable.update({pid: why for pid, why in listed.unreadable.items() if pid not in chosen})
-        report.unsendable.update(state.unbuildable)
-        report.unsendable.update(_ambiguous(plan))
-        titles = {p.uuid.lower(): p.title or "" for p in listed.publications}
-        return FullPlan(plan, state, actual, titles, listed)
+
+    def _desired_and_plan(
+        self,
+        consent: Consent,
+        publications: list[Publication],
+        modified: Mapping[str, datetime],
+        links: Mapping[str, WorkLink],
+        plan_of: Callable[[DesiredState], SyncPlan],
+        rebuild_all: bool = False,
+    ) -> tuple[DesiredState, SyncPlan]:
+        """Desired state and its plan; outputs unchanged since their push are not rebuilt unless an
+        action needs their work (then they are, and the plan is made again).
+        """
+        builder = DesiredBuilder(consent, self.max_contributors, self.clock().date())
+        reuse = None if rebuild_all else links
+        state = builder.build(publications, modified, reuse)
+        plan = plan_of(state)
+        missing = state.must_build(plan)
+        if missing:
+            state = builder.build(publications, modified, reuse, rebuild=missing)
+            plan = plan_of(state)
+        return state, plan
+
+    def _restamp(
+        self,
+        consent: Consent,
+        state: DesiredState,
+        plan: SyncPlan,
+        links: Mapping[str, WorkLink],
+        runner: PlanRunner,
+    ) -> None:
+        """Remember on the links of unchanged works when Orbit last changed their output, and the
+        mapping: the next night skips rebuilding them, and events about older changes need no read.
+        """
+        assert consent.orcid is not None
+        done = {action.publication_id for action in plan.actions} | runner.touched
+        stale = [
+            link.model_copy(update={"orbit_modified": wanted.orbit_modified, "mapping": wanted.mapping})
+            for pid, wanted in state.desired.items()
+            if pid not in done
+            and (link := links.get(pid)) is not None
+            and link.is_for(consent.orcid)
+            and link.state is LinkState.SYNCED
+            and link.content_hash == wanted.content_hash
+            and (link.orbit_modified, link.mapping) != (wanted.orbit_modified, wanted.mapping)
+        ]
+        if stale:
+            self.links.put_many(stale)
 
     def _listed(self, person_id: str, report: RunReport) -> PersonOutputs | None:
         """The person's outputs from Orbit; None (and the problem reported) when Orbit cannot list them."""
@@ -324,40 +400,6 @@ class SyncService:
             if link.is_for(consent.orcid) and link.put_code is not None
         }
         return sum(1 for put_code in actual if put_code not in named and put_code not in runner.deleted)
-
-    def _desired(self, consent: Consent, publications: list[Publication]) -> DesiredState:
-        desired: dict[str, DesiredWork] = {}
-        works: dict[str, Work] = {}
-        unbuildable: dict[str, str] = {}
-        problems: dict[str, tuple[str, str]] = {}
-        left = left_out(consent, publications)
-        for publication in publications:
-            pid = publication.uuid.lower()
-            if pid in left:
-                continue
-            if not check_eligibility(publication).eligible or not _is_author(publication, consent.person_id):
-                continue
-            try:
-                build = work_from_publication(
-                    publication,
-                    person_uuid=consent.person_id,
-                    orcid_id=consent.orcid,
-                    max_contributors=self.max_contributors,
-                )
-            except WorkNotSendable as exc:
-                unbuildable[pid] = f"its work could not be built: {exc.reason}"
-                problems[pid] = (OutputProblem.UNBUILDABLE, exc.reason)
-                continue
-            works[pid] = build.work
-            desired[pid] = DesiredWork(
-                pid,
-                content_hash(build.work),
-                self_ids=_self_ids(
-                    (i.type, i.value) for i in build.work.external_ids if i.relationship == "self"
-                ),
-                pure_put_code=publication.put_code_on(consent.orcid) if consent.orcid else None,
-            )
-        return DesiredState(desired, works, unbuildable, frozenset(left), problems)
 
     # --- outcomes ------------------------------------------------------------------------------------
     @staticmethod
@@ -416,7 +458,7 @@ class SyncService:
 def _item(summary: WorkSummary) -> OrcidItem:
     """One of our client's works on the record, as the planner sees it."""
     return OrcidItem(
-        summary.put_code, source_work_id(summary), _self_ids((i.type, i.value) for i in summary.self_ids)
+        summary.put_code, source_work_id(summary), self_id_keys((i.type, i.value) for i in summary.self_ids)
     )
 
 
@@ -428,13 +470,3 @@ def _ambiguous(plan: SyncPlan) -> dict[str, str]:
         "the Orbit team can tell which is which"
         for pid, put_codes in plan.ambiguous.items()
     }
-
-
-def _self_ids(ids: Iterable[tuple[str, str]]) -> frozenset[IdKey]:
-    """A work's `self` identifiers as comparable keys, our source-work-id left out."""
-    keys = (external_id_key(kind, value) for kind, value in ids if kind != SOURCE_WORK_ID)
-    return frozenset(key for key in keys if key is not None)
-
-
-def _is_author(publication: Publication, person_id: str) -> bool:
-    return any((author.person_uuid or "").lower() == person_id.lower() for author in publication.authors)
