@@ -119,7 +119,8 @@ def validate_work(work: Work) -> None:
         _check_text("translated title", work.translated_title.title, TITLE_MAX, required=True)
         if not is_language_code(work.translated_title.language_code):
             raise WorkNotSendable(
-                f"translated title language {work.translated_title.language_code!r} is not a language code ORCID accepts"
+                f"translated title language {work.translated_title.language_code!r}"
+                " is not a language code ORCID accepts"
             )
     _check_text("journal title", work.journal_title, TITLE_MAX, required=work.journal_title is not None)
     _check_text("short description", work.short_description, SHORT_DESCRIPTION_MAX)
