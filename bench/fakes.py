@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
@@ -24,6 +24,17 @@ if TYPE_CHECKING:
 
 _EQUALS = re.compile(r"^\s*(\S+)\s*=\s*(:\w+)\s*$")
 _KEYS = {"consents": ("person_id",), "links": ("person_id", "publication_id")}
+
+
+class _OnePage:
+    """A boto3 paginator over an operation that answers everything at once."""
+
+    def __init__(self, operation: Callable[..., dict[str, Any]]) -> None:
+        self._operation = operation
+
+    def paginate(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        kwargs.pop("PaginationConfig", None)
+        yield self._operation(**kwargs)
 
 
 class MemoryDynamoDB:
@@ -49,6 +60,10 @@ class MemoryDynamoDB:
     def get_item(self, *, TableName: str, Key: dict[str, Any], **_: Any) -> dict[str, Any]:  # noqa: N803
         item = self.items[TableName].get(self._key(TableName, Key))
         return {"Item": item} if item is not None else {}
+
+    def get_paginator(self, operation: str) -> _OnePage:
+        """What the stores page through: this table answers every query in one page."""
+        return _OnePage(getattr(self, operation))
 
     def query(
         self,
