@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ValidationError
-
 from orcid_sync.domain.identifiers import is_uuid
 from orcid_sync.observability import logger
 from orcid_sync.orbit.http import OrbitHttp
@@ -48,16 +46,6 @@ class PersonOutputs:
     incomplete: str | None = None
 
 
-def read_output(data: object) -> Publication:
-    """One research output from Pure JSON; MalformedResearchOutput with a reason if it cannot be read."""
-    try:
-        return publication_from_pure(data)
-    except ValidationError as exc:
-        raise MalformedResearchOutput(
-            f"the research output does not fit our model: {exc.errors()[0]['msg']}"
-        ) from None
-
-
 class OrbitResearchOutputs:
     def __init__(
         self, http: OrbitHttp, shape: OrbitApiShape = OrbitApiShape.WS524, page_size: int = 100
@@ -73,7 +61,7 @@ class OrbitResearchOutputs:
         """
         base = WS if self._shape is OrbitApiShape.WS524 else PURE_API
         data = self._http.get(f"{base}/research-outputs/{uuid}")
-        return read_output(data) if data is not None else None
+        return publication_from_pure(data) if data is not None else None
 
     def of_person(self, person_uuid: str) -> PersonOutputs:
         """Every output Orbit lists for the person, all pages.
@@ -91,7 +79,7 @@ class OrbitResearchOutputs:
         incomplete = None
         for item in items:
             try:
-                publications.append(read_output(item))
+                publications.append(publication_from_pure(item))
             except MalformedResearchOutput as exc:
                 uuid = item.get("uuid") if isinstance(item, dict) else None
                 logger.warning("unreadable research output kept as it is", extra={"reason": str(exc)})
