@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +190,36 @@ def test_an_unreadable_search_hit_does_not_stop_the_employee_number_look_up() ->
     }
     persons = OrbitPersons(_SearchAnswers([{"name": "no uuid"}, employee]))  # type: ignore[arg-type]
     assert persons.resolve_person_id("180547") == "2B1F4A4E-6A53-4A0E-9A8F-3D6C1E0B7A11"
+
+
+FIRST_READS_ON_THREADS = """
+import json, sys
+from concurrent.futures import ThreadPoolExecutor
+from orcid_sync.orbit.pure_json import publication_from_pure
+from orcid_sync.orbit.staff import staff_from_pure
+output = json.loads(sys.argv[1])
+association = {"pureId": 1, "period": {"startDate": "2020-01-01"}}
+person = {"uuid": "P1", "staffOrganisationAssociations": [association]}
+with ThreadPoolExecutor(8) as pool:
+    outputs = list(pool.map(lambda _: publication_from_pure(output), range(16)))
+    staff = list(pool.map(lambda _: staff_from_pure(person), range(16)))
+assert all(read == outputs[0] for read in outputs), outputs
+assert all(read == staff[0] and len(read.associations) == 1 for read in staff), staff
+print(outputs[0].title)
+"""
+
+
+def test_the_first_reads_on_several_threads_all_read_the_record(pure_fixture: Any) -> None:
+    # Given a fresh interpreter, where no model is built yet (they build on first use)
+    output = pure_fixture("ws524-article-en-da.json")
+    # When 16 reads start at once on 8 threads, as the worker's first batch does
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_READS_ON_THREADS, json.dumps(output)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+    # Then every read gives the same record
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Wind turbine wakes over complex terrain"

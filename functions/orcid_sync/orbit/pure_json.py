@@ -88,7 +88,7 @@ def read_research_output(data: object) -> PureResearchOutput:
     if not isinstance(data, dict):
         raise MalformedResearchOutput(f"a research output is a JSON object, not {type(data).__name__}")
     try:
-        return PureResearchOutput.model_validate(data)
+        return PureResearchOutput.read(data)
     except ValidationError as exc:
         raise MalformedResearchOutput(_reason(exc)) from None
 

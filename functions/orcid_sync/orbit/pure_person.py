@@ -120,7 +120,7 @@ def read_person(data: object) -> PurePerson:
     if not isinstance(data, dict):
         raise MalformedPerson("Orbit's answer is not a person with a uuid")
     try:
-        return PurePerson.model_validate(data)
+        return PurePerson.read(data)
     except ValidationError as exc:
         if exc.errors()[0]["loc"][0] == "uuid":
             raise MalformedPerson("Orbit's answer is not a person with a uuid") from None
@@ -129,4 +129,4 @@ def read_person(data: object) -> PurePerson:
 
 def read_unit(data: dict[str, Any]) -> Unit:
     """An organisational unit (the newer Pure API's `/organizations/{uuid}`): its uuid and name."""
-    return Unit.model_validate(data)
+    return Unit.read(data)

@@ -10,9 +10,10 @@ never fail on a JSON object; the checks that do refuse input are explicit, on th
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -35,10 +36,24 @@ _LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 UNLOCALIZED = ""
 
 
+_BUILD_LOCK = threading.Lock()
+
+
 class PureModel(BaseModel):
     """A Pure JSON object: unknown fields ignored, read-only once read."""
 
     model_config = PURE_MODEL
+
+    @classmethod
+    def read(cls, data: object) -> Self:
+        """Validate `data`; on first use, build the schema under a lock. Pydantic's deferred build is not
+        thread-safe (pydantic/pydantic#13419: another thread can validate with a half-built model) and
+        the sync worker reads Orbit on several threads from its first batch on."""
+        if not cls.__pydantic_complete__:
+            with _BUILD_LOCK:
+                if not cls.__pydantic_complete__:
+                    cls.model_rebuild()
+        return cls.model_validate(data)
 
 
 @dataclass(frozen=True)
