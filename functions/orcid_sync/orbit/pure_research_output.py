@@ -168,13 +168,15 @@ class PureResearchOutput(PureModel):
     """The fields of a research output that become a `Publication`."""
 
     uuid: Annotated[str, StringConstraints(strip_whitespace=True, pattern=UUID_PATTERN)]
-    system_name: Any = Field(None, alias="systemName")
+    system_name: Any = Field(None, alias="systemName")  # as sent: anything but "ResearchOutput" is refused
     title: Localized = NO_TEXT
     sub_title: Localized = Field(NO_TEXT, alias="subTitle")
     translated_title: Localized = Field(NO_TEXT, alias="translatedTitle")
     type: Lenient[Ref] = None
     language: Lenient[Ref] = None
     publication_statuses: Items[PublicationStatus] = Field((), alias="publicationStatuses")
+    # Authors keep their positions: an entry that is not an object is an author with nothing known.
+    # WS 5.x's list, unless it is missing or not a list: then the Pure API's.
     person_associations: Lenient[tuple[Lenient[AuthorAssociation], ...]] = Field(
         None, alias="personAssociations"
     )
