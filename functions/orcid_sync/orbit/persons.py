@@ -6,12 +6,11 @@ uuid that research outputs name; `resolve_person_id` is the one place that maps 
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
 from orcid_sync.domain.identifiers import is_uuid
 from orcid_sync.orbit.http import OrbitHttp
+from orcid_sync.orbit.pure_person import MalformedPerson, PurePerson, read_person
 
 _EMPLOYEE_ID_TYPE = "/personsources/employee"
 _API = "/ws/api/524"
@@ -37,29 +36,33 @@ class OrbitPerson(BaseModel):
         return " ".join(parts) or None
 
 
-def person_from_pure(data: dict[str, Any]) -> OrbitPerson:
-    """Read the fields we use from a Pure WS person; everything but the uuid may be missing."""
-    name = data.get("name") or {}
+def person_from_pure(data: object) -> OrbitPerson:
+    """Read the fields we use from a Pure WS person; everything but the uuid may be missing.
+
+    Raises MalformedPerson when it is not a person (no uuid, not an object)."""
+    return _orbit_person(read_person(data))
+
+
+def _orbit_person(person: PurePerson) -> OrbitPerson:
     employee_ids = [
-        str((entry.get("value") or {}).get("value", ""))
-        for entry in data.get("ids") or []
-        if str((entry.get("type") or {}).get("uri", "")).endswith(_EMPLOYEE_ID_TYPE)
+        entry.value.value if entry.value else None
+        for entry in person.ids
+        if entry.type and (entry.type.uri or "").endswith(_EMPLOYEE_ID_TYPE)
     ]
-    associations = sorted(
-        data.get("staffOrganisationAssociations") or [], key=lambda a: not a.get("isPrimaryAssociation")
-    )
+    primary_first = sorted(person.associations, key=lambda a: a.is_primary_association is not True)
     emails = [
-        str((email.get("value") or {}).get("value", ""))
-        for association in associations
-        for email in association.get("emails") or []
+        email.value.value if email.value else None
+        for association in primary_first
+        for email in association.emails
     ]
+    name = person.name
     return OrbitPerson(
-        uuid=str(data["uuid"]),
-        given_names=name.get("firstName") or None,
-        family_names=name.get("lastName") or None,
-        email=next((email for email in emails if "@" in email), None),
+        uuid=person.uuid,
+        given_names=(name.first_name or None) if name else None,
+        family_names=(name.last_name or None) if name else None,
+        email=next((email for email in emails if email and "@" in email), None),
         employee_id=next((eid for eid in employee_ids if eid), None),
-        orcid=data.get("orcid") or None,
+        orcid=person.orcid or None,
     )
 
 
@@ -77,7 +80,10 @@ class OrbitPersons:
             return claim_value.lower()
         data = self._http.get(f"{_API}/persons", {"q": claim_value, "size": "10"})
         for item in (data or {}).get("items") or []:
-            person = person_from_pure(item)
+            try:
+                person = person_from_pure(item)
+            except MalformedPerson:
+                continue  # an item that is not a person is nobody's employee number
             if person.employee_id == claim_value:
                 return person.uuid
         raise UnknownPerson("Orbit has no person with that employee number")

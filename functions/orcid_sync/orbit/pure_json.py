@@ -1,18 +1,19 @@
 """Pure JSON (Web Service 5.x or the newer Pure API) → `Publication`.
 
-The two APIs differ in shape, not meaning (see docs: localized text as `{"text": [{locale, value}]}` or
-`{"en_GB": …}`, authors as `personAssociations` or `contributors`, …). Each field is read by trying both
-shapes, so a record is read the same whichever API a deployment is granted, and a missing field is None.
+The JSON is read into `PureResearchOutput` (pydantic models of both shapes, pure_research_output.py),
+then mapped here to our `Publication`: the output's language picks its texts, DOIs are normalized, HTML is
+removed, swapped ISBNs and ISSNs are put back. A record reads the same whichever API a deployment is
+granted, and a missing field is None.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+
+from pydantic import ValidationError
 
 from orcid_sync.domain.identifiers import (
-    is_uuid,
     is_valid_isbn,
     is_valid_issn,
     normalize_arxiv_id,
@@ -21,11 +22,18 @@ from orcid_sync.domain.identifiers import (
 )
 from orcid_sync.orbit.plain_text import html_to_text
 from orcid_sync.orbit.publication import Author, AuthorKind, OrcidPutCode, Publication, PureDate
+from orcid_sync.orbit.pure_research_output import (
+    AuthorAssociation,
+    CompoundDate,
+    ExternalId,
+    FirstLastName,
+    PublicationStatus,
+    PureResearchOutput,
+)
+from orcid_sync.orbit.pure_types import NO_TEXT, last_segment
 
-_LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 _ARXIV_LINK_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\S+)", re.IGNORECASE)
-_RESEARCH_OUTPUT_FIELDS = ("title", "type", "publicationStatuses", "personAssociations", "contributors")
-_UNLOCALIZED = ""
+_NO_ASSOCIATION = AuthorAssociation.model_construct()  # constructed: models build on first use
 
 
 class MalformedResearchOutput(ValueError):
@@ -34,103 +42,67 @@ class MalformedResearchOutput(ValueError):
 
 def publication_from_pure(data: object) -> Publication:
     """Read a Pure research output in either API shape; raise MalformedResearchOutput if it is not one."""
-    record = _require_research_output(data)
-    language = _language(_obj(record.get("language")).get("uri"))
+    record = read_research_output(data)
+    language = _language(record.language.uri if record.language else None)
     title, translated = _titles(record, language)
-    status, date = _current_status(record)
+    status, date = _current_status(record.publication_statuses)
     isbns, issns = _isbns_and_issns(record)
     links = _links(record)
     pmid, arxiv_id = _other_ids(record, links)
-    workflow = _obj(record.get("workflow"))
-    confidential = record.get("confidential")
+    workflow = record.workflow
     return Publication(
-        uuid=str(record["uuid"]).lower(),
+        uuid=record.uuid.lower(),
         title=title,
-        subtitle=_text(_pick(_localized(record.get("subTitle")), language)),
+        subtitle=_text(record.sub_title.pick(language)),
         translated_titles=translated,
-        type_uri=_str(_obj(record.get("type")).get("uri")),
+        type_uri=record.type_uri,
         publication_status=status,
         publication_date=date,
         language=language,
         authors=tuple(_authors(record)),
-        total_authors=_int(record.get("totalNumberOfAuthors", record.get("totalNumberOfContributors"))),
-        dois=_unique(_doi(version.get("doi")) for version in _dicts(record.get("electronicVersions"))),
+        total_authors=_total_authors(record),
+        dois=_unique(_doi(version.doi) for version in record.electronic_versions),
         links=links,
         journal_title=_journal_title(record),
         issns=issns,
-        host_publication_title=_text(_pick(_localized(record.get("hostPublicationTitle")), language)),
+        host_publication_title=_text(record.host_publication_title.pick(language)),
         isbns=isbns,
-        event=_text(_pick(_localized(_obj(record.get("event")).get("name")), language)),
-        volume=_str(record.get("volume")),
-        issue=_str(record.get("journalNumber")),
-        pages=_str(record.get("pages")),
-        article_number=_str(record.get("articleNumber")),
-        abstract=_text(_pick(_localized(record.get("abstract")), language)),
-        portal_url=_str(_obj(record.get("info")).get("portalUrl")) or _str(record.get("portalUrl")),
+        event=_text(record.event.name.pick(language)) if record.event else None,
+        volume=record.volume,
+        issue=record.journal_number,
+        pages=record.pages,
+        article_number=record.article_number,
+        abstract=_text(record.abstract.pick(language)),
+        portal_url=(record.info.portal_url if record.info else None) or record.portal_url,
         pmid=pmid,
         arxiv_id=arxiv_id,
-        visibility=_str(_obj(record.get("visibility")).get("key")),
-        confidential=confidential if isinstance(confidential, bool) else None,
-        workflow_step=_str(workflow.get("workflowStep")) or _str(workflow.get("step")),
+        visibility=record.visibility.key if record.visibility else None,
+        confidential=record.confidential,
+        workflow_step=(workflow.workflow_step or workflow.step) if workflow else None,
         orcid_put_codes=_orcid_put_codes(record),
     )
 
 
-def _require_research_output(data: object) -> dict[str, Any]:
+def read_research_output(data: object) -> PureResearchOutput:
+    """Pure JSON → our model of its research output; MalformedResearchOutput says why it is not one."""
     if not isinstance(data, dict):
         raise MalformedResearchOutput(f"a research output is a JSON object, not {type(data).__name__}")
-    uuid = data.get("uuid")
-    if not isinstance(uuid, str) or not is_uuid(uuid.strip()):
-        raise MalformedResearchOutput("not a research output: it has no uuid")
-    system_name = data.get("systemName")
-    if system_name is not None and system_name != "ResearchOutput":
-        raise MalformedResearchOutput(f"not a research output: its systemName is {system_name!r}")
-    type_uri = _str(_obj(data.get("type")).get("uri"))
-    if type_uri is not None and "/researchoutputtypes/" not in type_uri:
-        raise MalformedResearchOutput(f"not a research output: its type is {type_uri!r}")
-    if not any(field in data for field in _RESEARCH_OUTPUT_FIELDS):
-        raise MalformedResearchOutput("not a research output: no title, type, status or authors")
-    if uuid != uuid.strip():
-        data = {**data, "uuid": uuid.strip()}
-    return data
+    try:
+        return PureResearchOutput.read(data)
+    except ValidationError as exc:
+        raise MalformedResearchOutput(_reason(exc)) from None
 
 
-# --- Small readers that never raise on an unexpected shape -------------------------------------------
+def _reason(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    if error["loc"] == ("uuid",):
+        return "not a research output: it has no uuid"
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return f"the research output does not fit our model: {error['msg']}"
 
 
-def _obj(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _dicts(value: object) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _str(value: object) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
-    return None
-
-
-def _last_segment(uri: object) -> str | None:
-    text = _str(uri)
-    if text is None:
-        return None
-    return text.rstrip("/").rsplit("/", 1)[-1] or None
+# --- Fields ----------------------------------------------------------------------------------------
 
 
 def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
@@ -142,37 +114,9 @@ def _text(value: str | None) -> str | None:
     return (html_to_text(value) or None) if value else None
 
 
-def _localized(value: object) -> dict[str, str]:
-    """Any Pure text shape → {locale: text}; a text without a locale is keyed by ""."""
-    if isinstance(value, str):
-        return {_UNLOCALIZED: value}
-    obj = _obj(value)
-    if isinstance(obj.get("text"), list):  # WS 5.x: {"formatted": …, "text": [{"locale", "value"}]}
-        texts: dict[str, str] = {}
-        for entry in _dicts(obj["text"]):
-            text = _str(entry.get("value"))
-            if text:
-                texts.setdefault(_str(entry.get("locale")) or _UNLOCALIZED, text)
-        return texts
-    if "value" in obj:  # a formatted string: {"formatted": true, "value": "…"}
-        text = _str(obj.get("value"))
-        return {_UNLOCALIZED: text} if text else {}
-    # Pure API: {"en_GB": "…", "da_DK": "…"}
-    return {key: text for key, raw in obj.items() if _LOCALE_RE.match(key) and (text := _str(raw))}
-
-
-def _pick(texts: dict[str, str], language: str | None) -> str | None:
-    """The text in the output's language, else English, else the unlocalized one, else any."""
-    for wanted in (language, "en"):
-        for locale, text in texts.items():
-            if wanted and locale.split("_")[0] == wanted:
-                return text
-    return texts.get(_UNLOCALIZED) or next(iter(texts.values()), None)
-
-
-def _language(uri: object) -> str | None:
+def _language(uri: str | None) -> str | None:
     """`/dk/atira/pure/core/languages/en_GB` → `en`; `und` (undefined) and oddities → None."""
-    segment = _last_segment(uri)
+    segment = last_segment(uri)
     if not segment:
         return None
     parts = segment.split("_")
@@ -182,122 +126,120 @@ def _language(uri: object) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
-# --- Fields ----------------------------------------------------------------------------------------
-
-
-def _titles(record: dict[str, Any], language: str | None) -> tuple[str | None, dict[str, str]]:
-    main = _localized(record.get("title"))
+def _titles(record: PureResearchOutput, language: str | None) -> tuple[str | None, dict[str, str]]:
     translated = {
-        locale: clean
-        for locale, text in _localized(record.get("translatedTitle")).items()
-        if locale and (clean := _text(text))
+        locale: clean for locale, text in record.translated_title if locale and (clean := _text(text))
     }
-    title = _text(_pick(main, language))
+    title = _text(record.title.pick(language))
     # Older WS versions give the title itself per locale; the other locales are translations.
-    for locale, text in main.items():
+    for locale, text in record.title:
         clean = _text(text)
         if locale and clean and clean != title:
             translated.setdefault(locale, clean)
     return title, translated
 
 
-def _current_status(record: dict[str, Any]) -> tuple[str | None, PureDate | None]:
-    statuses = _dicts(record.get("publicationStatuses"))
-    current = next((status for status in statuses if status.get("current") is True), None)
+def _current_status(statuses: tuple[PublicationStatus, ...]) -> tuple[str | None, PureDate | None]:
+    current = next((status for status in statuses if status.current is True), None)
     if current is None and statuses:
         # Pure marks exactly one status current; without the flag the latest dated one is the current.
-        current = max(statuses, key=lambda status: _date_key(_date(status.get("publicationDate"))))
+        current = max(statuses, key=lambda status: _date_key(_date(status.publication_date)))
     if current is None:
         return None, None
-    return _last_segment(_obj(current.get("publicationStatus")).get("uri")), _date(
-        current.get("publicationDate")
-    )
+    uri = current.publication_status.uri if current.publication_status else None
+    return last_segment(uri), _date(current.publication_date)
 
 
-def _date(value: object) -> PureDate | None:
-    obj = _obj(value)
-    year = _int(obj.get("year"))
-    if year is None:
+def _date(value: CompoundDate | None) -> PureDate | None:
+    if value is None or value.year is None:
         return None
-    return PureDate(year=year, month=_int(obj.get("month")), day=_int(obj.get("day")))
+    return PureDate(year=value.year, month=value.month, day=value.day)
 
 
 def _date_key(date: PureDate | None) -> tuple[int, int, int]:
     return (date.year, date.month or 0, date.day or 0) if date else (0, 0, 0)
 
 
-def _authors(record: dict[str, Any]) -> Iterable[Author]:
-    entries = record.get("personAssociations")
-    if not isinstance(entries, list):
-        entries = record.get("contributors")
-    for position, entry in enumerate(entries if isinstance(entries, list) else []):
-        association = _obj(entry)
-        discriminator = _str(association.get("typeDiscriminator")) or ""
-        if "person" in association or discriminator.startswith("Internal"):
-            kind = AuthorKind.INTERNAL
-        elif "authorCollaboration" in association or discriminator.startswith("AuthorCollaboration"):
-            kind = AuthorKind.COLLABORATION
-        else:
-            kind = AuthorKind.EXTERNAL
-        name = _person_name(association.get("name"))
-        if name is None and kind is AuthorKind.COLLABORATION:
-            collaboration = _obj(association.get("authorCollaboration"))
-            name = _pick(_localized(collaboration.get("name")), None)
-        role = association.get("personRole", association.get("role"))
+def _total_authors(record: PureResearchOutput) -> int | None:
+    if "total_number_of_authors" in record.model_fields_set:  # WS 5.x, even when unreadable
+        return record.total_number_of_authors
+    return record.total_number_of_contributors
+
+
+def _authors(record: PureResearchOutput) -> Iterable[Author]:
+    entries = record.person_associations
+    if entries is None:
+        entries = record.contributors or ()
+    for position, entry in enumerate(entries):
+        association = entry or _NO_ASSOCIATION
+        kind = _author_kind(association)
+        name = _person_name(association)
+        if name is None and kind is AuthorKind.COLLABORATION and association.author_collaboration:
+            name = association.author_collaboration.name.pick(None)
+        role = association.person_role if association.has("person_role") else association.role
+        person = association.person
         yield Author(
             position=position,
             kind=kind,
-            person_uuid=_str(_obj(association.get("person")).get("uuid"))
-            if kind is AuthorKind.INTERNAL
-            else None,
+            person_uuid=person.uuid if person and kind is AuthorKind.INTERNAL else None,
             name=name,
-            role=_last_segment(_obj(role).get("uri")),
-            hidden=association.get("hidden") is True,
+            role=last_segment(role.uri) if role else None,
+            hidden=association.hidden is True,
         )
 
 
-def _person_name(value: object) -> str | None:
+def _author_kind(association: AuthorAssociation) -> AuthorKind:
+    discriminator = association.type_discriminator or ""
+    if association.has("person") or discriminator.startswith("Internal"):
+        return AuthorKind.INTERNAL
+    if association.has("author_collaboration") or discriminator.startswith("AuthorCollaboration"):
+        return AuthorKind.COLLABORATION
+    return AuthorKind.EXTERNAL
+
+
+def _person_name(association: AuthorAssociation) -> str | None:
     """The name as written on the output: "First Last"; None when Pure gives no name."""
-    obj = _obj(value)
-    if "firstName" in obj or "lastName" in obj:
-        parts = (_str(obj.get("firstName")), _str(obj.get("lastName")))
-        return " ".join(part for part in parts if part) or None
-    return _pick(_localized(value), None)
+    name = association.name
+    return name.full if isinstance(name, FirstLastName) else name.pick(None)
 
 
-def _doi(value: object) -> str | None:
-    text = _str(value)
+def _doi(value: str | None) -> str | None:
     # An unrecognisable DOI is kept as written: the work builder reports it when it drops it.
-    return (normalize_doi(text) or text) if text else None
+    return (normalize_doi(value) or value) if value else None
 
 
-def _links(record: dict[str, Any]) -> tuple[str, ...]:
+def _links(record: PureResearchOutput) -> tuple[str, ...]:
     return _unique(
-        [_str(version.get("link")) for version in _dicts(record.get("electronicVersions"))]
-        + [_str(link.get("url")) for link in _dicts(record.get("additionalLinks"))]
-        + [_str(link.get("url")) for link in _dicts(record.get("links"))]
+        [version.link for version in record.electronic_versions]
+        + [link.url for link in record.additional_links]
+        + [link.url for link in record.links]
     )
 
 
-def _journal_title(record: dict[str, Any]) -> str | None:
-    association = _obj(record.get("journalAssociation"))
-    title = association.get("title")
-    text = _str(title) or _str(_obj(title).get("value")) or _str(_obj(title).get("title"))
+def _journal_title(record: PureResearchOutput) -> str | None:
+    association = record.journal_association
+    if association is None:
+        return None
+    text = association.title.text if association.title else None
     if text is None:
-        text = _pick(_localized(_obj(association.get("journal")).get("name")), None)
+        text = (association.journal.name if association.journal else NO_TEXT).pick(None)
     return _text(text)
 
 
-def _isbns_and_issns(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _isbns_and_issns(record: PureResearchOutput) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """ISBNs and ISSNs, each moved to where it belongs when Pure has them swapped (by check digits)."""
-    written_isbns: list[str] = []
-    for field in ("isbns", "electronicIsbns", "printISBNs", "electronicISBNs"):
-        values = record.get(field)
-        for value in values if isinstance(values, list) else []:
-            obj = _obj(value)
-            written_isbns.append(_str(value) or _str(obj.get("value")) or _str(obj.get("isbn")) or "")
-    issn = _obj(record.get("journalAssociation")).get("issn")
-    written_issns = [_str(issn) or _str(_obj(issn).get("value")) or _str(_obj(issn).get("issn")) or ""]
+    written_isbns = [
+        isbn.text or ""
+        for isbn in (
+            *record.isbns,
+            *record.electronic_isbns,
+            *record.print_isbns,
+            *record.electronic_isbns_api,
+        )
+    ]
+    association = record.journal_association
+    issn = association.issn if association else None
+    written_issns = [(issn.text if issn else None) or ""]
     isbns = [value for value in written_isbns if is_valid_isbn(value) or not is_valid_issn(value)]
     issns = [value for value in written_issns if is_valid_issn(value) or not is_valid_isbn(value)]
     isbns += [value for value in written_issns if value not in issns]
@@ -308,19 +250,18 @@ def _isbns_and_issns(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str
 _PURE_ORCID_WORK_RE = re.compile(r"^/?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/work/(\d{1,18})$")
 
 
-def _orcid_put_codes(record: dict[str, Any]) -> tuple[OrcidPutCode, ...]:
+def _orcid_put_codes(record: PureResearchOutput) -> tuple[OrcidPutCode, ...]:
     """Pure's export's `/<iD>/work/<put-code>` entries: WS `info.additionalExternalIds`, or the Pure API's
     `identifiers` of type PrimaryId or Id; malformed values are left out."""
-    entries = _dicts(_obj(record.get("info")).get("additionalExternalIds")) + [
-        entry
-        for entry in _dicts(record.get("identifiers"))
-        if entry.get("typeDiscriminator", "PrimaryId") in ("PrimaryId", "Id")
+    entries = [
+        *_additional_ids(record),
+        *(entry for entry in record.identifiers if entry.type_discriminator in ("PrimaryId", "Id")),
     ]
     found: list[OrcidPutCode] = []
     for entry in entries:
-        if (_str(entry.get("idSource")) or "").upper() != "ORCID":
+        if (entry.id_source or "").upper() != "ORCID":
             continue
-        match = _PURE_ORCID_WORK_RE.match((_str(entry.get("value")) or _str(entry.get("id")) or "").strip())
+        match = _PURE_ORCID_WORK_RE.match(entry.text or "")
         if match is None:
             continue
         put_code = OrcidPutCode(orcid=match.group(1), put_code=int(match.group(2)))
@@ -329,18 +270,18 @@ def _orcid_put_codes(record: dict[str, Any]) -> tuple[OrcidPutCode, ...]:
     return tuple(found)
 
 
-def _other_ids(record: dict[str, Any], links: tuple[str, ...]) -> tuple[str | None, str | None]:
+def _additional_ids(record: PureResearchOutput) -> tuple[ExternalId, ...]:
+    return record.info.additional_external_ids if record.info else ()
+
+
+def _other_ids(record: PureResearchOutput, links: tuple[str, ...]) -> tuple[str | None, str | None]:
     """PubMed and arXiv ids from WS `info.additionalExternalIds` or Pure API `identifiers`."""
     pmid: str | None = None
     arxiv_id: str | None = None
-    entries = _dicts(_obj(record.get("info")).get("additionalExternalIds")) + _dicts(
-        record.get("identifiers")
-    )
-    for entry in entries:
-        source = (
-            _str(entry.get("idSource")) or _last_segment(_obj(entry.get("type")).get("uri")) or ""
-        ).lower()
-        value = _str(entry.get("value")) or _str(entry.get("id"))
+    for entry in (*_additional_ids(record), *record.identifiers):
+        type_uri = entry.type.uri if entry.type else None
+        source = (entry.id_source or last_segment(type_uri) or "").lower()
+        value = entry.text
         if not value:
             continue
         # ORCID put-codes that Pure's own export recorded (idSource "ORCID") are read by _orcid_put_codes.

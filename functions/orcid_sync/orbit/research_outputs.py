@@ -13,8 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ValidationError
-
 from orcid_sync.domain.identifiers import is_uuid
 from orcid_sync.observability import logger
 from orcid_sync.orbit.http import OrbitHttp
@@ -60,16 +58,6 @@ class OutputRead:
     modified: datetime | None = None
 
 
-def read_output(data: object) -> Publication:
-    """One research output from Pure JSON; MalformedResearchOutput with a reason if it cannot be read."""
-    try:
-        return publication_from_pure(data)
-    except ValidationError as exc:
-        raise MalformedResearchOutput(
-            f"the research output does not fit our model: {exc.errors()[0]['msg']}"
-        ) from None
-
-
 class OrbitResearchOutputs:
     def __init__(
         self, http: OrbitHttp, shape: OrbitApiShape = OrbitApiShape.WS524, page_size: int = 100
@@ -91,7 +79,7 @@ class OrbitResearchOutputs:
         data = self._http.get(f"{base}/research-outputs/{uuid}")
         if data is None:
             return OutputRead(None)
-        return OutputRead(read_output(data), modified_at(data))
+        return OutputRead(publication_from_pure(data), modified_at(data))
 
     def of_person(self, person_uuid: str) -> PersonOutputs:
         """Every output Orbit lists for the person, all pages.
@@ -110,7 +98,7 @@ class OrbitResearchOutputs:
         modified: dict[str, datetime] = {}
         for item in items:
             try:
-                publications.append(read_output(item))
+                publications.append(publication_from_pure(item))
                 if (stamp := modified_at(item)) is not None:
                     modified[publications[-1].uuid.lower()] = stamp
             except MalformedResearchOutput as exc:

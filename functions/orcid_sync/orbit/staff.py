@@ -17,19 +17,17 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from orcid_sync.orbit.http import OrbitHttp
-from orcid_sync.orbit.pure_json import _localized
+from orcid_sync.orbit.pure_person import MalformedPerson, PureStaffAssociation, read_person, read_unit
+from orcid_sync.orbit.pure_types import NO_TEXT, Texts
 from orcid_sync.orbit.research_outputs import PURE_API, WS, OrbitApiShape
 
+__all__ = ["MalformedPerson", "OrbitStaff", "PersonStaff", "StaffAssociation", "staff_from_pure"]
+
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
-
-
-class MalformedPerson(ValueError):
-    """Orbit's answer is not a person we can read (no uuid, or not an object)."""
 
 
 class StaffAssociation(BaseModel):
@@ -64,13 +62,13 @@ class PersonStaff:
     unreadable: tuple[str, ...] = ()
 
 
-def _text(value: object) -> str | None:
-    texts = _localized(value)
+def _text(texts: Texts) -> str | None:
+    """English, else Danish, else any: the unit names and job titles ORCID shows."""
     for wanted in ("en", "da"):
-        for locale, text in texts.items():
+        for locale, text in texts:
             if locale.split("_")[0] == wanted and text.strip():
                 return text.strip()
-    return next((text.strip() for text in texts.values() if text.strip()), None)
+    return next((text.strip() for _, text in texts if text.strip()), None)
 
 
 def _date(value: object) -> date | None:
@@ -83,33 +81,27 @@ def _date(value: object) -> date | None:
         return None
 
 
-def _obj(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _association(
-    data: dict[str, Any], unit_names: Callable[[str], str | None] | None
+    data: PureStaffAssociation, unit_names: Callable[[str], str | None] | None
 ) -> StaffAssociation | str:
     """One association, or the reason it cannot be read."""
-    unit = _obj(data.get("organisationalUnit") or data.get("organisation") or data.get("organization"))
-    unit_uuid = str(unit["uuid"]).lower() if unit.get("uuid") else None
-    unit_name = _text(unit.get("name"))
+    unit_uuid = data.unit.uuid.lower() if data.unit and data.unit.uuid else None
+    unit_name = _text(data.unit.name if data.unit else NO_TEXT)
     if unit_name is None and unit_uuid and unit_names is not None:
         unit_name = unit_names(unit_uuid)
-    period = _obj(data.get("period"))
-    start, end = _date(period.get("startDate")), _date(period.get("endDate"))
-    if period.get("startDate") and start is None:
-        return f"its start date {period.get('startDate')!r} is not a date"
-    if period.get("endDate") and end is None:
-        return f"its end date {period.get('endDate')!r} is not a date"
-    pure_id = data.get("pureId")
-    if isinstance(pure_id, int) and not isinstance(pure_id, bool):
-        association_id = str(pure_id)
+    raw_start, raw_end = (data.period.start_date, data.period.end_date) if data.period else (None, None)
+    start, end = _date(raw_start), _date(raw_end)
+    if raw_start and start is None:
+        return f"its start date {raw_start!r} is not a date"
+    if raw_end and end is None:
+        return f"its end date {raw_end!r} is not a date"
+    if data.pure_id is not None:
+        association_id = str(data.pure_id)
     elif unit_uuid and start is not None:
         association_id = f"{unit_uuid}@{start.isoformat()}"
     else:
         return "it has neither an id nor a unit and start date to know it by"
-    job_title = _text(_obj(data.get("jobTitle")).get("term")) or _text(data.get("jobDescription"))
+    job_title = _text(data.job_title.term if data.job_title else NO_TEXT) or _text(data.job_description)
     return StaffAssociation(
         id=association_id,
         unit_uuid=unit_uuid,
@@ -117,34 +109,27 @@ def _association(
         job_title=job_title,
         start=start,
         end=end,
-        primary=data.get("isPrimaryAssociation") is True or data.get("primaryAssociation") is True,
+        primary=data.primary,
     )
 
 
 def staff_from_pure(data: object, unit_names: Callable[[str], str | None] | None = None) -> PersonStaff:
     """A Pure person (either shape) → its staff associations. `unit_names` looks up a unit's name
     when the answer carries only a reference (the newer Pure API). Raises MalformedPerson."""
-    if not isinstance(data, dict) or not isinstance(data.get("uuid"), str) or not data["uuid"].strip():
-        raise MalformedPerson("Orbit's answer is not a person with a uuid")
-    raw = data.get("staffOrganisationAssociations")
-    if raw is None:
-        raw = data.get("staffOrganizationAssociations")
-    if raw is not None and not isinstance(raw, list):
-        raise MalformedPerson("the person's staff associations are not a list")
+    person = read_person(data)
     associations: list[StaffAssociation] = []
     unreadable: list[str] = []
-    for index, item in enumerate(raw or []):
-        read = _association(_obj(item), unit_names)
+    for index, item in enumerate(person.associations):
+        read = _association(item, unit_names)
         if isinstance(read, str):
             unreadable.append(f"staff association {index + 1}: {read}")
         else:
             associations.append(read)
-    info = _obj(data.get("info"))
-    portal = data.get("portalUrl") or info.get("portalUrl")
+    portal = person.portal_url or (person.info.portal_url if person.info else None)
     return PersonStaff(
-        person_id=data["uuid"].strip().lower(),
+        person_id=person.uuid.lower(),
         associations=tuple(_unique(associations)),
-        portal_url=portal if isinstance(portal, str) and portal.startswith("https://") else None,
+        portal_url=portal if portal and portal.startswith("https://") else None,
         unreadable=tuple(unreadable),
     )
 
@@ -178,7 +163,7 @@ class OrbitStaff:
         def unit_name(uuid: str) -> str | None:
             if uuid not in names:
                 unit = self._http.get(f"{PURE_API}/organizations/{uuid}")
-                names[uuid] = _text(_obj(unit).get("name")) if unit else None
+                names[uuid] = _text(read_unit(unit).name) if unit else None
             return names[uuid]
 
         return staff_from_pure(data, unit_name if self._shape is OrbitApiShape.PURE_API else None)
