@@ -96,6 +96,13 @@ def test_a_day_outside_its_month_leaves_year_and_month_and_is_reported(month: in
     assert [(d.field, d.value) for d in result.dropped] == [("publication-date", f"2021-{month:02d}-{day}")]
 
 
+@pytest.mark.parametrize("year", [1899, 2101, 0])
+def test_a_year_orcid_does_not_take_leaves_the_date_out_and_is_reported(year: int) -> None:
+    result = build(publication_date=PureDate(year=year, month=1, day=1))
+    assert result.work.publication_date is None
+    assert [(d.field, d.value) for d in result.dropped] == [("publication-date", str(year))]
+
+
 @pytest.mark.parametrize("year", [1900, 2100])
 def test_the_first_and_last_years_orcid_takes_are_sent(year: int) -> None:
     assert work(publication_date=PureDate(year=year)).publication_date == PublicationDate(year=year)
@@ -156,6 +163,31 @@ def test_a_translation_that_repeats_the_title_is_not_sent() -> None:
     assert (built.title, built.translated_title) == ("Vind", None)
 
 
+def test_a_translation_equal_to_the_title_as_cleaned_is_not_sent() -> None:
+    # Pure's texts are separate strings: equal after cleaning, not the same object
+    built = work(title=" Vind ", language="da", translated_titles={"en_GB": "Vind"})
+    assert (built.title, built.translated_title) == ("Vind", None)
+
+
+def test_an_output_in_a_third_language_sends_english_whatever_the_languages_order() -> None:
+    built = work(title="Vind", language="sv", translated_titles={"en_GB": "Wind", "da_DK": "Vind og vejr"})
+    assert built.translated_title is not None
+    assert (built.translated_title.title, built.translated_title.language_code) == ("Wind", "en")
+
+
+def test_a_translation_that_sorts_before_the_title_is_sent_too() -> None:
+    built = work(title="Wind", language="en", translated_titles={"da_DK": "Vind"})
+    assert built.translated_title is not None
+    assert (built.translated_title.title, built.translated_title.language_code) == ("Vind", "da")
+
+
+def test_an_english_output_read_from_pure_sends_its_danish_translation() -> None:
+    # The language arrives as a string of its own, never the very object "en" in this module
+    built = work(title="Wind", language="".join(("e", "n")), translated_titles={"da_DK": "Vind"})
+    assert built.translated_title is not None
+    assert built.translated_title.language_code == "da"
+
+
 def test_the_original_title_stands_in_for_its_own_language_among_the_translations() -> None:
     built = work(title="Vind og vejr", language="da", translated_titles={"en_GB": "Wind and weather"})
     assert built.translated_title is not None
@@ -174,6 +206,13 @@ def test_a_portal_url_of_exactly_350_characters_is_sent() -> None:
     url = "https://orbit.dtu.dk/en/publications/" + "x" * (350 - 37)
     built = build(portal_url=url)
     assert (built.work.url, built.work.external_ids[0].url, built.dropped) == (url, url, ())
+
+
+def test_a_portal_url_of_351_characters_is_left_out_and_reported() -> None:
+    url = "https://orbit.dtu.dk/en/publications/" + "x" * (351 - 37)
+    built = build(portal_url=url)
+    assert (built.work.url, built.work.external_ids[0].url) == (None, None)
+    assert [(d.field, d.value) for d in built.dropped] == [("url", url)]
 
 
 @pytest.mark.parametrize("url", ["orbit.dtu.dk/en/publications/x", "ftp://orbit.dtu.dk/x", ""])
@@ -219,9 +258,38 @@ def test_the_researcher_is_found_by_uuid_in_any_case_and_kept_even_when_pure_hid
     ]
 
 
-def test_a_nameless_researcher_without_an_orcid_id_is_not_sent() -> None:
-    people = (Author(position=0, name="Other"), Author(position=1, person_uuid=RESEARCHER))
-    assert contributors_of(people, orcid_id=None) == [("Other", None, "first", "author")]
+def test_a_nameless_researcher_without_an_orcid_id_is_not_sent_and_the_others_are() -> None:
+    people = (Author(position=0, person_uuid=RESEARCHER), Author(position=1, name="Other"))
+    assert contributors_of(people, orcid_id=None) == [("Other", None, "additional", "author")]
+
+
+def test_nameless_and_hidden_authors_are_skipped_and_everyone_after_them_is_sent() -> None:
+    people = (
+        Author(position=0, name="First"),
+        Author(position=1, name=" "),
+        Author(position=2, name="Hidden", hidden=True),
+        Author(position=3, hidden=True),
+        Author(position=4, name="Last"),
+    )
+    assert [name for name, *_ in contributors_of(people)] == ["First", "Last"]
+
+
+def test_fifty_contributors_are_sent_by_default() -> None:
+    people = tuple(Author(position=i, name=f"A{i}") for i in range(60))
+    assert [name for name, *_ in contributors_of(people)] == [f"A{i}" for i in range(50)]
+
+
+def test_a_researcher_beyond_the_cap_takes_the_last_place() -> None:
+    people = tuple(
+        Author(position=i, name=f"A{i}", person_uuid=RESEARCHER if i == 7 else None) for i in range(10)
+    )
+    assert [name for name, *_ in contributors_of(people, max_contributors=3)] == ["A0", "A1", "A7"]
+
+
+@pytest.mark.parametrize("cap", [0, -1])
+def test_a_cap_below_one_is_refused(cap: int) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        contributors_of((Author(position=0, name="A"),), max_contributors=cap)
 
 
 def test_without_a_researcher_nobody_carries_the_orcid_id() -> None:
