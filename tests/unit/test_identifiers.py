@@ -157,6 +157,7 @@ def test_only_a_doi_written_as_a_url_is_percent_decoded(written: str, expected: 
         ("arxiv", "hep-th/9901001", ("arxiv", "hep-th/9901001")),
         ("uri", "  HTTPS://Example.org/X ", ("uri", "https://example.org/x")),
         ("doi", "10.1000/v2", ("doi", "10.1000/v2")),
+        ("ark", "ark:/12345/x9v2", ("ark", "ark:/12345/x9v2")),  # only arXiv ids lose their version
     ],
 )
 def test_two_identifiers_are_the_same_one_by_their_normal_form(

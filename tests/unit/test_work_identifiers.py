@@ -40,6 +40,7 @@ def dropped_of(result: WorkBuild) -> list[tuple[str, str]]:
     [
         ("0-306-40602-0", "0306406020"),  # ISBN-10, check digit 0
         ("0-8044-2957-X", "080442957X"),  # ISBN-10, check digit X
+        ("0-471-95869-7", "0471958697"),  # ISBN-10, check digit 7 (weighted sum 4 modulo 11)
         ("978-0-306-40601-0", "9780306406010"),  # ISBN-13, check digit 0
         ("979-10-90636-07-1", "9791090636071"),  # ISBN-13 in the 979 range
         ("979-10-90636-04-0", "9791090636040"),  # 979 and check digit 0
@@ -56,6 +57,9 @@ def test_an_isbn_with_any_right_check_digit_is_sent(written: str, sent: str) -> 
     [
         "0-306-40602-1",  # ISBN-10 whose check digit is 0
         "0-306-40602-X",
+        "0-306-40615-1",  # a check digit below the right one (2)
+        "0-306-4061X-2",  # a letter among the first nine
+        "978-0-306-40615-7-0",  # fourteen digits that begin with a valid ISBN-13
         "978-0-306-40601-1",  # ISBN-13 whose check digit is 0
         "979-10-90636-07-2",
         "977-0-306-40601-1",  # right check digit, but no ISBN prefix
@@ -73,6 +77,8 @@ def test_an_isbn_with_a_wrong_check_digit_or_shape_is_not_sent(written: str) -> 
     ("written", "sent"),
     [
         ("0317-8080", "0317-8080"),  # check digit 0
+        ("0028-0836", "0028-0836"),  # check digit 6 (weighted sum 5 modulo 11)
+        ("1476-4687", "1476-4687"),  # check digit 7 (weighted sum 4 modulo 11)
         ("1050-124x", "1050-124X"),  # check digit X, written in lowercase
         ("03178471", "0317-8471"),
     ],
@@ -83,7 +89,7 @@ def test_an_issn_with_any_right_check_digit_is_sent_with_its_hyphen(written: str
     assert result.dropped == ()
 
 
-@pytest.mark.parametrize("written", ["0317-8081", "0317-808X", "0317-80800", "0317-808"])
+@pytest.mark.parametrize("written", ["0317-8081", "0317-808X", "0317-80800", "0317-808", "0317-84X1"])
 def test_an_issn_with_a_wrong_check_digit_or_shape_is_not_sent(written: str) -> None:
     result = build(issns=(written,))
     assert ids_of(result.work, "issn") == []
