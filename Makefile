@@ -65,12 +65,13 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
-# Mutation testing (cosmic-ray) of the code that decides what is created, adopted and deleted on ORCID.
+# Mutation testing (cosmic-ray) of the code that decides what is created, adopted and deleted on ORCID,
+# and of what each work sent says (the Publication → Work mapping and the identifier checks).
 # It mutates a copy of the working tree in test-output/mutation/tree, never your files; reports land
 # beside it. Not part of `make test`: it takes a while.
 MUTATION_VENV := .venv-mutation
 MUTATION_DIR := test-output/mutation
-MUTATION_TARGETS ?= planner apply
+MUTATION_TARGETS ?= planner apply mapping identifiers
 
 $(MUTATION_VENV)/bin/cosmic-ray:
 	$(PYTHON) -m venv $(MUTATION_VENV)

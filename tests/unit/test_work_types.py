@@ -78,3 +78,29 @@ def test_a_deployment_can_override_a_default_mapping() -> None:
 def test_a_deployment_mapping_to_an_unknown_orcid_type_is_refused_when_loaded() -> None:
     with pytest.raises(ValueError, match="not an ORCID work type"):
         type_table({"nontextual/x": "podcast"})
+
+
+@pytest.mark.parametrize(
+    ("type_uri", "work_type"),
+    [
+        (PREFIX + "contributiontojournal", "journal-article"),
+        (PREFIX + "ContributionToJournal/Letter/", "journal-article"),
+        (PREFIX + "bookanthology/edited_book", "edited-book"),
+        (PREFIX + "contributiontoconference", "conference-output"),
+    ],
+)
+def test_a_group_without_a_subtype_or_in_another_case_maps_like_its_table_entry(
+    type_uri: str, work_type: str
+) -> None:
+    assert orcid_work_type(type_uri) == work_type
+
+
+def test_a_deployment_entry_is_read_without_its_slashes_or_case() -> None:
+    extra = {"/NonTextual/LectureNotes/": "learning-object"}
+    assert orcid_work_type(PREFIX + "nontextual/lecturenotes", extra) == "learning-object"
+    assert orcid_work_type(PREFIX + "nontextual/software", extra) == "software"
+
+
+def test_an_empty_deployment_table_leaves_the_default_mapping() -> None:
+    assert orcid_work_type(PREFIX + "patent/patent", {}) == "patent"
+    assert type_table() == dict(DEFAULT_TYPE_TABLE)
