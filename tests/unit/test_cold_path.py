@@ -22,3 +22,16 @@ def test_no_handler_loads_the_xray_sdk(handler: str) -> None:
     loaded = loaded_after(f"import orcid_sync.handlers.{handler}")
 
     assert not {m for m in loaded if m.split(".")[0] == "aws_xray_sdk"}
+
+
+def test_the_http_function_loads_pyjwt_only_when_it_verifies_a_token() -> None:
+    code = (
+        "import orcid_sync.handlers.http\n"
+        "from orcid_sync.oidc.id_token import IdTokenVerifier\n"
+        "IdTokenVerifier('https://sign-in.example.org/jwks', 'https://sign-in.example.org', 'us')"
+    )
+
+    loaded = loaded_after(code)
+
+    # (cryptography itself may come with botocore here, through the dev tools' pyOpenSSL; not in the bundle)
+    assert not {m for m in loaded if m.split(".")[0] == "jwt"}
