@@ -12,6 +12,7 @@ import requests
 
 from orcid_sync.config import Settings
 from orcid_sync.connections import orbit_http
+from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket  # the standard library only (a bench patches it)
 
 if TYPE_CHECKING:
     from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
@@ -49,7 +50,6 @@ def _affiliations(
 
 def build_sync_service(settings: Settings, session: requests.Session | None = None) -> SyncService:
     from orcid_sync.orcid.client import OrcidWorksClient
-    from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
     from orcid_sync.store.consents import ConsentStore
     from orcid_sync.store.output_states import OutputStateStore
     from orcid_sync.store.token_cipher import TokenCipher
