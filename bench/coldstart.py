@@ -9,23 +9,28 @@ PATH, or pyenv's), else for this interpreter, and the section says which. Three 
 - as shipped before: dependencies as pip unpacks them, nothing trimmed, no .pyc (and, as /var/task is
   read-only, none written: `-B`), so every cold start compiles every module;
 - compiled: the same with .pyc (hash-based, unchecked), untrimmed;
+- lean before the cold-start cuts: the lean bundle of the code at BEFORE_REF (with Powertools' Tracer
+  and the X-Ray SDK), built by that commit's own build script, so before and after share one run;
 - lean: compiled and trimmed — the bundle the build makes now.
 
 Each measurement is a fresh interpreter (`-I -S`: no site-packages, only the bundle and the standard
 library on sys.path, as /var/task before the runtime's own path) timing `import <handler module>` and
-what the first invocation builds before any network call, with the function's environment from the
+what the first invocation builds before its first call out: its settings and service, and the DynamoDB
+client (every handler's first invocation reads DynamoDB), with the function's environment from the
 local stack. The floor is `import boto3` + one client from the same bundle. The arm64 bundle's zip
 size is measured too, before and after trimming.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -36,12 +41,17 @@ from bench.common import REPO_ROOT, Figure, Section, samples
 from infra.local.stack import LocalStack
 
 BUILD_SCRIPT = REPO_ROOT / "functions" / "build_bundle.py"
+# The last commit before the cold-start cuts (X-Ray SDK dropped, PyJWT on the verifying path, one import
+# per builder): its lean bundle is measured beside today's.
+BEFORE_REF = "91e2ad9af05d718728ce9801d36f69d0b92b9913"
 
-# In the child: the bundle first on sys.path; import argv[2], then build what argv[3] names; print JSON.
+# In the child: the bundle first on sys.path; import argv[2], then build what argv[3] names and, for a
+# handler, the DynamoDB client its first invocation makes (the floor's one client); print JSON.
 _PROBE = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 started = time.perf_counter()
+cpu_started = time.process_time()
 import importlib
 module = importlib.import_module(sys.argv[2])
 imported = time.perf_counter()
@@ -54,8 +64,14 @@ elif what == "settings":
 elif what != "-":
     getattr(module, what)()
 built = time.perf_counter()
+if what != "client":
+    from orcid_sync import aws
+    aws.dynamodb()
+connected = time.perf_counter()
+cpu = time.process_time() - cpu_started
 import json
-print(json.dumps({"import": imported - started, "init": built - imported}))
+times = {"import": imported - started, "init": built - imported, "client": connected - built}
+print(json.dumps({**times, "cpu": cpu}))
 """
 
 
@@ -86,6 +102,13 @@ SUBJECTS = (
         "handlers.event_router",
     ),
     Subject("nightly", "orcid_sync.handlers.nightly", "settings", "NightlyFunction", "handlers.nightly"),
+    Subject(
+        "feed_poller",
+        "orcid_sync.handlers.feed_poller",
+        "poller",
+        "FeedPollerFunction",
+        "handlers.feed_poller",
+    ),
 )
 
 
@@ -136,9 +159,9 @@ def this_platform() -> str:
     return f"manylinux2014_{platform.machine()}"
 
 
-def build_bundle(python: Interpreter, out: Path, *extra: str) -> Path:
+def build_bundle(python: Interpreter, out: Path, *extra: str, script: Path = BUILD_SCRIPT) -> Path:
     subprocess.run(  # noqa: S603 - the build script, fixed arguments
-        [python.path, str(BUILD_SCRIPT), "--out", str(out), "--python-version", python.version, *extra],
+        [python.path, str(script), "--out", str(out), "--python-version", python.version, *extra],
         check=True,
         capture_output=True,
         text=True,
@@ -147,8 +170,28 @@ def build_bundle(python: Interpreter, out: Path, *extra: str) -> Path:
     return out
 
 
+def build_before(python: Interpreter, work: Path, source: list[str]) -> Bundle | None:
+    """The lean bundle of the code at BEFORE_REF, by its own build script; None without that commit."""
+    try:
+        archive = subprocess.run(  # noqa: S603 - git, fixed arguments
+            ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", BEFORE_REF, "functions"],  # noqa: S607
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    tree = work / "before-source"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tree, filter="data")
+    script = tree / "functions" / "build_bundle.py"
+    path = build_bundle(python, work / "lean-before", *source, script=script)
+    return Bundle("lean_before", f"lean bundle before the cuts ({BEFORE_REF[:7]})", path, compiled=True)
+
+
 def build_bundles(python: Interpreter, work: Path, deps: str) -> list[Bundle]:
     source = ["--deps-from-site-packages"] if deps == "site-packages" else ["--platform", this_platform()]
+    before = build_before(python, work, source)
     return [
         Bundle(
             "shipped",
@@ -162,6 +205,7 @@ def build_bundles(python: Interpreter, work: Path, deps: str) -> list[Bundle]:
             build_bundle(python, work / "compiled", *source, "--no-trim"),
             compiled=True,
         ),
+        *([before] if before else []),
         Bundle("lean", "lean bundle (compiled, trimmed)", build_bundle(python, work / "lean", *source), True),
     ]
 
@@ -266,8 +310,65 @@ def run(runs: int, deps: str = "pip") -> Section:
     return _section(bundles, results, largest, sizes, python, deps)
 
 
-def _total_ms(rows: list[dict[str, float]]) -> list[float]:
-    return [(row["import"] + row["init"]) * 1000 for row in rows]
+def _total_ms(
+    rows: list[dict[str, float]], parts: tuple[str, ...] = ("import", "init", "client")
+) -> list[float]:
+    return [sum(row.get(part, 0.0) for part in parts) * 1000 for row in rows]
+
+
+# The lean bundle's ratios as the previous run of this section measured them (2026-11-29 16:01 UTC, on
+# the branch of issue 19 before DTU's sign-in was merged): another measure and other code, so the
+# same-run 'before' bundle is the fair match.
+PREVIOUS_LEAN = (
+    "Before, as the previous run measured it (2026-11-29 16:01 UTC, lean bundle with the X-Ray SDK but "
+    "without DTU's sign-in, so without PyJWT and cryptography; handlers timed without their DynamoDB "
+    "client; no feed_poller): http 2.36, sync_worker 2.14, event_router 2.57, nightly 1.75 × the floor "
+    "(755 ms)."
+)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _ratios_note(bundle: Bundle, rows: dict[str, list[dict[str, float]]]) -> str:
+    floor = _median(_total_ms(rows["floor"]))
+
+    def listed(parts: tuple[str, ...]) -> tuple[str, float]:
+        ratios = {s.key: _median(_total_ms(rows[s.key], parts)) / floor for s in SUBJECTS[1:]}
+        return ", ".join(f"{key} {ratio:.2f}" for key, ratio in ratios.items()), max(ratios.values())
+
+    full, worst = listed(("import", "init", "client"))
+    bare, _ = listed(("import", "init"))
+    cpu_floor = _median(_total_ms(rows["floor"], ("cpu",)))
+    cpu = ", ".join(
+        f"{s.key} {_median(_total_ms(rows[s.key], ('cpu',))) / cpu_floor:.2f}" for s in SUBJECTS[1:]
+    )
+    return (
+        f"{bundle.label}: each handler's cold start ÷ the floor in the same bundle (medians): {full}; the "
+        f"slowest is {worst:.2f} ×. Without the DynamoDB client (the previous measure): {bare}. In CPU "
+        f"time of the process (what other processes on this machine disturb least; floor "
+        f"{cpu_floor:.0f} ms): {cpu}."
+    )
+
+
+def _cpu_figures(bundle: Bundle, rows: dict[str, list[dict[str, float]]]) -> list[Figure]:
+    """The same runs in the process's CPU time, which the other processes on this machine disturb least."""
+    floor_samples = samples(_total_ms(rows["floor"], ("cpu",)))
+    floor = _median(list(floor_samples))
+    figures = [Figure(f"{bundle.key}_floor_cpu", f"{bundle.label}: floor, CPU time", "ms", floor_samples)]
+    for subject in SUBJECTS[1:]:
+        figures.append(
+            Figure(
+                f"{bundle.key}_{subject.key}_cpu",
+                f"{bundle.label}: {subject.label}, CPU time",
+                "ms",
+                samples(_total_ms(rows[subject.key], ("cpu",))),
+                floor,
+                "floor's CPU time in the same bundle (median)",
+            )
+        )
+    return figures
 
 
 def _section(
@@ -289,9 +390,11 @@ def _section(
             f"Bundles built by functions/build_bundle.py for {where}, dependencies "
             + ("installed by pip from PyPI" if deps == "pip" else "copied from this .venv (no network)")
             + ". A fresh `python -I -S` per measurement with only the bundle and the standard library on "
-            "sys.path, timing `import <handler module>` and what the first invocation builds before any "
-            "network call (http, sync_worker: `service()`; event_router: `router()`; nightly: "
-            "`get_settings()`), with the function's environment from the local stack (X-Ray off). Floor: "
+            "sys.path, timing `import <handler module>` and what the first invocation builds before its "
+            "first call out (http, sync_worker: `service()`; event_router: `router()`; feed_poller: "
+            "`poller()`; nightly: `get_settings()`; then, for every handler, the DynamoDB client its "
+            "first invocation makes), with the function's environment from the local stack (tracing off "
+            "where the code still has Powertools' Tracer). Floor: "
             "`import boto3` + `boto3.client('sqs')` from the same bundle. 'As shipped before' runs with "
             "`-B`: no .pyc in the bundle and none written, as on Lambda's read-only /var/task. Bundles "
             "and handlers interleaved, after one unmeasured round (warm file cache)."
@@ -307,13 +410,15 @@ def _section(
             section.add(
                 Figure(
                     f"{bundle.key}_{subject.key}_total",
-                    f"{bundle.label}: {subject.label}, import + {init}()",
+                    f"{bundle.label}: {subject.label}, import + {init}() + DynamoDB client",
                     "ms",
                     samples(_total_ms(rows[subject.key])),
                     floor,
                     "floor in the same bundle (median)",
                 )
             )
+    for bundle in bundles[-2:]:  # the lean bundles, before and after the cuts
+        section.figures.extend(_cpu_figures(bundle, results[bundle.key]))
     if sizes:
         for name in ("shipped", "lean"):
             section.add(
@@ -339,13 +444,9 @@ def _section(
         )
     elif deps == "pip":
         section.notes.append("No Python 3.13 here: the arm64 bundle's size was not measured.")
-    lean = results[bundles[-1].key]
-    lean_floor = sorted(_total_ms(lean["floor"]))[len(lean["floor"]) // 2]
-    worst = max(sorted(_total_ms(lean[s.key]))[len(lean[s.key]) // 2] for s in SUBJECTS[1:])
-    section.notes.append(
-        f"Lean bundle: the slowest handler's cold start is {worst / lean_floor:.2f} × the floor in the same "
-        "bundle (median)."
-    )
+    for bundle in bundles[-2:]:
+        section.notes.append(_ratios_note(bundle, results[bundle.key]))
+    section.notes.append(PREVIOUS_LEAN)
     for subject in SUBJECTS:
         top = ", ".join(f"{item['package']} {item['ms']:.0f} ms" for item in largest[subject.key][:4])
         section.notes.append(

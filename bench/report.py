@@ -94,13 +94,22 @@ def _glance(sections: dict[str, Any]) -> list[str]:
             f"reads (router + worker), {_number(storm_kms['median'], '')} KMS decrypts."
         )
     cold = sections.get("cold_start", {}).get("figures", {})
-    for bundle in ("shipped", "lean"):
-        totals = [f for k, f in cold.items() if k.startswith(f"{bundle}_") and k.endswith("_total")]
+    named = {
+        "shipped": "as shipped before",
+        "lean_before": "built before the cold-start cuts",
+        "lean": "built now",
+    }
+    for bundle, words in named.items():
+        totals = [
+            f
+            for k, f in cold.items()
+            if k.startswith(f"{bundle}_") and k.endswith("_total") and not k.startswith(f"{bundle}_before_")
+        ]
         if totals and f"{bundle}_floor" in cold:
             low = min(f["ratio_to_floor"] for f in totals)
             high = max(f["ratio_to_floor"] for f in totals)
             lines.append(
-                f"Cold start from the bundle {'as shipped before' if bundle == 'shipped' else 'built now'}: "
+                f"Cold start from the bundle {words}: "
                 f"{low:.2f}–{high:.2f} × the floor in the same bundle (boto3 + one client, "
                 f"{_number(cold[f'{bundle}_floor']['median'], 'ms')} ms)."
             )

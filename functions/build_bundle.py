@@ -35,11 +35,8 @@ REQUIREMENTS = HERE / "requirements.txt"
 CODE = HERE / "orcid_sync"
 
 # Services whose API models are kept: what our code calls (aws.py, consent/factory.py), what
-# Powertools Parameters may call, what the X-Ray SDK creates a client for when Powertools' Tracer
-# imports it (its sampling rules), and what botocore's credential chain may call on its own.
-KEEP_SERVICES = frozenset(
-    {"dynamodb", "sqs", "kms", "secretsmanager", "ssm", "xray", "sts", "sso", "sso-oidc"}
-)
+# Powertools Parameters may call, and what botocore's credential chain may call on its own.
+KEEP_SERVICES = frozenset({"dynamodb", "sqs", "kms", "secretsmanager", "ssm", "sts", "sso", "sso-oidc"})
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 

@@ -65,7 +65,7 @@ def test_the_bundle_holds_our_code_and_the_dependencies_but_not_the_dev_tools(bu
 def test_botocore_keeps_only_the_services_that_are_called(bundle: Path) -> None:
     kept = {p.name for p in (bundle / "botocore" / "data").iterdir() if p.is_dir()}
 
-    assert kept == {"dynamodb", "sqs", "kms", "secretsmanager", "ssm", "xray", "sts", "sso", "sso-oidc"}
+    assert kept == {"dynamodb", "sqs", "kms", "secretsmanager", "ssm", "sts", "sso", "sso-oidc"}
 
 
 @pytest.mark.parametrize("handler", HANDLERS)

@@ -8,7 +8,7 @@ import requests
 
 from orcid_sync.auth.service import SignInService
 from orcid_sync.config import Settings
-from orcid_sync.consent.factory import orbit_http, read_secret
+from orcid_sync.connections import orbit_http, read_secret
 from orcid_sync.oidc.client import OidcClient
 from orcid_sync.orbit.persons import OrbitPersons
 from orcid_sync.store.sessions import SessionStore

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import requests
-from aws_lambda_powertools.utilities import parameters
 
 from orcid_sync.config import Settings
+from orcid_sync.connections import orbit_http, read_secret
 from orcid_sync.consent.choices import ChoiceService, OutputsReader
 from orcid_sync.consent.service import ConsentService
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
-from orcid_sync.orbit.http import OrbitHttp
 from orcid_sync.orbit.persons import OrbitPersons
 from orcid_sync.orcid.oauth import OrcidOAuthClient
 from orcid_sync.store.consents import ConsentStore
@@ -20,28 +19,9 @@ from orcid_sync.store.output_states import OutputStateStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import WorkLinkStore
 
-# Secrets are cached for five minutes per execution environment, so a rotation takes effect soon.
-SECRET_MAX_AGE_SECONDS = 300
-
-
-def read_secret(name: str) -> str:
-    value = parameters.get_secret(name, max_age=SECRET_MAX_AGE_SECONDS)
-    if not isinstance(value, str) or not value:
-        raise RuntimeError(f"secret {name} is empty or not text")
-    return value
-
-
-def orbit_http(settings: Settings, session: requests.Session) -> OrbitHttp:
-    return OrbitHttp(
-        str(settings.orbit_base_url),
-        lambda: read_secret(settings.orbit_api_key_name),
-        session=session,
-        timeout=settings.http_timeout_seconds,
-    )
-
 
 def build_consent_service(settings: Settings, session: requests.Session | None = None) -> ConsentService:
-    # Imported here: only the HTTP function verifies ID tokens (PyJWT and cryptography cost ~0.1 s).
+    # Only the HTTP function verifies ID tokens; PyJWT loads at the first verification (oidc/id_token.py).
     from orcid_sync.oidc.id_token import IdTokenVerifier
 
     http = session or requests.Session()

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orcid_sync.config import get_settings
 from orcid_sync.jobs.messages import QueueMessages
-from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.observability import logger, metrics
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.pure_json import MalformedResearchOutput
 from orcid_sync.sync.events import MalformedEvent, parse_event
@@ -78,7 +78,6 @@ def record_handler(record: SQSRecord) -> None:
 
 # A batch has no single correlation id; each record logs its own message id.
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     router().new_batch()  # one Orbit read per output per batch

@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orcid_sync.config import get_settings
-from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.observability import logger, metrics
 from orcid_sync.sync.change_feed import PERSON, RESEARCH_OUTPUT, ChangeFeedPoller, PollResult
 
 
@@ -42,7 +42,6 @@ def _publish(result: PollResult) -> None:
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = poller().poll(lambda: context.get_remaining_time_in_millis() / 1000)

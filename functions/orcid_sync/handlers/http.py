@@ -34,7 +34,7 @@ from orcid_sync.consent.service import (
     StatusView,
 )
 from orcid_sync.consent.state import StateRejected
-from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.observability import logger, metrics
 from orcid_sync.oidc.client import ProviderUnavailable, SignInRefused
 from orcid_sync.oidc.id_token import JwksUnavailable
 from orcid_sync.orbit.http import OrbitUnavailable
@@ -560,7 +560,6 @@ def _cross_site(exc: CrossSiteRequest) -> Response[str]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orcid_sync.config import get_settings
 from orcid_sync.jobs.sync_jobs import SyncJobQueue
-from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.observability import logger, metrics
 from orcid_sync.store.consents import ConsentStore
 from orcid_sync.sync.nightly import fan_out
 
@@ -19,7 +19,6 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()

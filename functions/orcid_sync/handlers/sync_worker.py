@@ -26,7 +26,7 @@ from orcid_sync.domain.errors import TryLater
 from orcid_sync.jobs.fifo_processor import MERGED_RECORDS, ConcurrentFifoProcessor
 from orcid_sync.jobs.messages import QueueMessages
 from orcid_sync.jobs.sync_jobs import SyncJob, merge_key, merged
-from orcid_sync.observability import logger, metrics, tracer
+from orcid_sync.observability import logger, metrics
 from orcid_sync.sync.service import SyncService
 
 
@@ -124,7 +124,6 @@ def _run(record: SQSRecord) -> None:
 
 # A batch has no single correlation id; each record logs its own message id.
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     service()  # built here, once, before the threads share it (and its one token bucket)

@@ -1,42 +1,43 @@
-"""Builds the sync worker's and the event router's services from settings."""
+"""Builds the sync worker's, the event router's and the change-feed poller's services from settings.
+
+Each builder imports what it builds, inside it: a function's cold start then loads only its own service
+(the router and the poller never load the ORCID client, the planner or the sync service).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import requests
 
 from orcid_sync.config import Settings
-from orcid_sync.consent.factory import orbit_http
-from orcid_sync.jobs.orbit_events import OrbitEventsQueue
-from orcid_sync.jobs.sync_jobs import SyncJobQueue
-from orcid_sync.orbit.changes import ChangeFeed
-from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutputs
-from orcid_sync.orbit.staff import OrbitStaff
-from orcid_sync.orcid.client import OrcidWorksClient
-from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket
-from orcid_sync.store.affiliation_links import AffiliationLinkStore
-from orcid_sync.store.consents import ConsentStore
-from orcid_sync.store.feed_cursor import FeedCursorStore
-from orcid_sync.store.output_states import OutputStateStore
-from orcid_sync.store.token_cipher import TokenCipher
-from orcid_sync.store.work_links import WorkLinkStore
-from orcid_sync.sync.affiliations import AffiliationSync
-from orcid_sync.sync.change_feed import ChangeFeedPoller, PollLimits
-from orcid_sync.sync.employment_mapping import DTU
-from orcid_sync.sync.outputs import OutputRecorder
-from orcid_sync.sync.planner import DeletionLimits
-from orcid_sync.sync.router import EventRouter
-from orcid_sync.sync.service import SyncService
+from orcid_sync.connections import orbit_http
+from orcid_sync.orcid.pacing import RetryPolicy, TokenBucket  # the standard library only (a bench patches it)
+
+if TYPE_CHECKING:
+    from orcid_sync.orbit.research_outputs import OrbitResearchOutputs
+    from orcid_sync.store.consents import ConsentStore
+    from orcid_sync.sync.affiliations import AffiliationSync
+    from orcid_sync.sync.change_feed import ChangeFeedPoller
+    from orcid_sync.sync.router import EventRouter
+    from orcid_sync.sync.service import SyncService
 
 
 def _orbit(settings: Settings, session: requests.Session) -> OrbitResearchOutputs:
+    from orcid_sync.orbit.research_outputs import OrbitApiShape, OrbitResearchOutputs
+
     return OrbitResearchOutputs(orbit_http(settings, session), OrbitApiShape(settings.orbit_api_shape))
 
 
 def _affiliations(
     settings: Settings, session: requests.Session, consents: ConsentStore
 ) -> AffiliationSync | None:
+    from orcid_sync.orbit.research_outputs import OrbitApiShape
+    from orcid_sync.orbit.staff import OrbitStaff
+    from orcid_sync.store.affiliation_links import AffiliationLinkStore
+    from orcid_sync.sync.affiliations import AffiliationSync
+    from orcid_sync.sync.employment_mapping import DTU
+
     if not settings.affiliation_links_table:
         return None
     return AffiliationSync(
@@ -48,6 +49,15 @@ def _affiliations(
 
 
 def build_sync_service(settings: Settings, session: requests.Session | None = None) -> SyncService:
+    from orcid_sync.orcid.client import OrcidWorksClient
+    from orcid_sync.store.consents import ConsentStore
+    from orcid_sync.store.output_states import OutputStateStore
+    from orcid_sync.store.token_cipher import TokenCipher
+    from orcid_sync.store.work_links import WorkLinkStore
+    from orcid_sync.sync.outputs import OutputRecorder
+    from orcid_sync.sync.planner import DeletionLimits
+    from orcid_sync.sync.service import SyncService
+
     http = session or requests.Session()
     consents = ConsentStore(settings.consents_table)
     return SyncService(
@@ -76,6 +86,11 @@ def build_sync_service(settings: Settings, session: requests.Session | None = No
 
 
 def build_event_router(settings: Settings, session: requests.Session | None = None) -> EventRouter:
+    from orcid_sync.jobs.sync_jobs import SyncJobQueue
+    from orcid_sync.store.consents import ConsentStore
+    from orcid_sync.store.work_links import WorkLinkStore
+    from orcid_sync.sync.router import EventRouter
+
     http = session or requests.Session()
     return EventRouter(
         consents=ConsentStore(settings.consents_table),
@@ -86,6 +101,15 @@ def build_event_router(settings: Settings, session: requests.Session | None = No
 
 
 def build_change_feed_poller(settings: Settings, session: requests.Session | None = None) -> ChangeFeedPoller:
+    from datetime import timedelta
+
+    from orcid_sync.jobs.orbit_events import OrbitEventsQueue
+    from orcid_sync.jobs.sync_jobs import SyncJobQueue
+    from orcid_sync.orbit.changes import ChangeFeed
+    from orcid_sync.store.consents import ConsentStore
+    from orcid_sync.store.feed_cursor import FeedCursorStore
+    from orcid_sync.sync.change_feed import ChangeFeedPoller, PollLimits
+
     http = session or requests.Session()
     return ChangeFeedPoller(
         feed=ChangeFeed(orbit_http(settings, http)),
