@@ -49,8 +49,6 @@ from orcid_sync.orcid.work_xml import BULK_LIMIT as BULK_LIMIT  # callers chunk 
 from orcid_sync.orcid.work_xml import bulk_document, work_to_xml
 
 ORCID_XML = "application/vnd.orcid+xml"
-SANDBOX_API = "https://api.sandbox.orcid.org/v3.0"
-PRODUCTION_API = "https://api.orcid.org/v3.0"
 
 # A bulk item is the put-code of the stored work or the typed error for that work.
 BulkResult = int | OrcidError
