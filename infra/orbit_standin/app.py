@@ -64,6 +64,8 @@ class OrbitStandIn:
     latency_jitter: float = 0.0
     _rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
     _rng_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # When a test sets it to a list: (path, started, answered) of every request, on time.monotonic.
+    timeline: list[tuple[str, float, float]] | None = None
 
     # --- what a test (or the demo) does to Orbit ---------------------------------------------------
     def put_output(self, output: ResearchOutput, at: datetime | None = None) -> ResearchOutput:
@@ -140,6 +142,14 @@ class OrbitStandIn:
         return association
 
     def dispatch(self, request: Request) -> Response | None:
+        started = time.monotonic()
+        try:
+            return self._dispatch(request)
+        finally:
+            if self.timeline is not None:
+                self.timeline.append((request.path, started, time.monotonic()))
+
+    def _dispatch(self, request: Request) -> Response | None:
         urls = _ROUTES.bind_to_environ(request.environ)
         try:
             endpoint, values = urls.match()

@@ -97,6 +97,23 @@ def test_nothing_changed_costs_one_read_a_night_and_no_write(stack: LocalStack, 
     assert person_changed(stack, ida) == Counter({"GET /activities": 1})
 
 
+def test_a_night_reads_the_staff_record_while_the_outputs_are_listed_not_after(
+    stack: LocalStack, ida: Connected
+) -> None:
+    person = ida.researcher.uuid
+    stack.orbit.latency, stack.orbit.timeline = 0.2, []
+    try:
+        night(stack, ida)
+        timeline = list(stack.orbit.timeline)
+    finally:
+        stack.orbit.latency, stack.orbit.timeline = 0.0, None
+
+    staff_path, outputs_path = f"/persons/{person}", f"/persons/{person}/research-outputs"
+    (staff,) = [(start, end) for path, start, end in timeline if path.endswith(staff_path)]
+    (outputs,) = [(start, end) for path, start, end in timeline if path.endswith(outputs_path)]
+    assert staff[0] < outputs[1] and outputs[0] < staff[1]  # the two reads were in flight together
+
+
 def test_a_move_ends_the_old_employment_and_adds_the_new_one(stack: LocalStack, ida: Connected) -> None:
     moved_on = TODAY - timedelta(days=10)
     stack.orbit.move(ida.researcher.uuid, "DTU Compute", moved_on, job_title="Professor")

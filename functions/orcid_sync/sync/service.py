@@ -9,7 +9,9 @@ with a write that cannot undo a disconnect or a reconnect that happened meanwhil
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -48,6 +50,11 @@ from orcid_sync.sync.summary import RunProblem, RunReport, summarize
 
 # Jobs someone asked for (the researcher, an operator): every output is rebuilt, none taken as unchanged.
 _REBUILD_ALL = frozenset({"resync", "restore"})
+
+
+# The outputs lists read ahead while a job reads the person's staff record (SyncService._read_ahead):
+# one at a time per job, so at most one per researcher the worker runs at once (10 in a batch).
+_READS_AHEAD = ThreadPoolExecutor(max_workers=10, thread_name_prefix="orbit-read-ahead")
 
 
 def _utcnow() -> datetime:
@@ -110,6 +117,7 @@ class SyncService:
         if skip is not None:  # the researcher paused, the record takes no jobs, or nothing new: no write
             logger.info("sync job skipped", extra={"person_id": job.person_id, "why": skip})
             return JobResult(job.person_id, skipped=skip)
+        ahead = self._read_ahead(job, consent)
         prepared = self.affiliations.prepare(job, consent) if self.affiliations else None
         if prepared is not None and prepared.skip:  # former staff: paused after the last end date
             return JobResult(job.person_id, skipped=prepared.skip)
@@ -117,7 +125,7 @@ class SyncService:
         report = RunReport(full=job.kind is JobKind.FULL)
         try:
             if job.kind is JobKind.FULL:
-                self._full(job, consent, runner, report)
+                self._full(job, consent, runner, report, ahead)
                 if self.affiliations is not None and prepared is not None:
                     restore = job.reason == "restore"
                     report.affiliations = self.affiliations.sync(prepared, consent, runner, restore)
@@ -212,8 +220,15 @@ class SyncService:
         if self.outputs is not None:
             self.outputs.one(consent.person_id, publication_id, read.publication, state.problems)
 
-    def _full(self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport) -> None:
-        planned = self._plan_full(job, consent, runner, report)
+    def _full(
+        self,
+        job: SyncJob,
+        consent: Consent,
+        runner: PlanRunner,
+        report: RunReport,
+        ahead: Future[PersonOutputs] | None = None,
+    ) -> None:
+        planned = self._plan_full(job, consent, runner, report, ahead)
         if planned is None:
             return
         runner.run(planned.plan, planned.state.desired, planned.state.works)
@@ -232,11 +247,16 @@ class SyncService:
             )
 
     def _plan_full(
-        self, job: SyncJob, consent: Consent, runner: PlanRunner, report: RunReport
+        self,
+        job: SyncJob,
+        consent: Consent,
+        runner: PlanRunner,
+        report: RunReport,
+        ahead: Future[PersonOutputs] | None = None,
     ) -> FullPlan | None:
         """Read Orbit, the links and the record, and plan; None when Orbit could not list the outputs."""
         assert consent.orcid is not None
-        listed = self._listed(consent.person_id, report)
+        listed = self._listed(consent.person_id, report, ahead)
         if listed is None:
             return None
         remembered = self.links.of_person(consent.person_id)
@@ -345,10 +365,21 @@ class SyncService:
         if stale:
             self.links.put_many(stale)
 
-    def _listed(self, person_id: str, report: RunReport) -> PersonOutputs | None:
+    def _read_ahead(self, job: SyncJob, consent: Consent) -> Future[PersonOutputs] | None:
+        """A full job with employment reads Orbit twice, the person's staff record and their outputs:
+        the outputs are listed on another thread meanwhile, so the job waits for one read, not two in a
+        row. Only a read: its answer, or its error, is taken where the list is needed (`_listed`)."""
+        if job.kind is not JobKind.FULL or self.affiliations is None:
+            return None
+        read = contextvars.copy_context().run
+        return _READS_AHEAD.submit(read, self.orbit.of_person, consent.person_id)
+
+    def _listed(
+        self, person_id: str, report: RunReport, ahead: Future[PersonOutputs] | None = None
+    ) -> PersonOutputs | None:
         """The person's outputs from Orbit; None (and the problem reported) when Orbit cannot list them."""
         try:
-            return self.orbit.of_person(person_id)
+            return ahead.result() if ahead is not None else self.orbit.of_person(person_id)
         except PersonOutputsUnknown as exc:
             self._stop(
                 report,
