@@ -177,9 +177,16 @@ def _notes(results: dict[str, list[RunResult]], config: WorkerConfig) -> list[st
             f"{elapsed:.0f} s: latency, not the pacing, set the pace."
         )
     cpu = statistics.median(r.cpu for r in main)
+    share = cpu / elapsed if elapsed else 0.0
+    harness = (
+        "well under one core, so the harness did not set the pace"
+        if share < 0.5
+        else "close enough to one core that this process (one interpreter: Python code runs on one core "
+        "at a time) may set part of the pace, so part of what is measured is this harness, not the workers"
+    )
     notes.append(
-        f"CPU of this one process (workers, stand-ins, moto) per template run: {cpu:.0f} s in "
-        f"{elapsed:.0f} s on 2 cores; the machine did not set the pace while that stays well under."
+        f"CPU of this one process (workers, stand-ins, the in-memory AWS) per template run: {cpu:.0f} s in "
+        f"{elapsed:.0f} s, {share:.0%} of one core; {harness}."
     )
     shared = results["shared"]
     if shared:
