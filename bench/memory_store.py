@@ -18,7 +18,6 @@ import base64
 import json
 import re
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +67,6 @@ class MemoryStore:
         self.tables: dict[str, Table] = {}
         self.key_arns: dict[str, str] = {}  # key id (or alias) → its ARN, which KMS answers with
         self.calls: Counter[str] = Counter()
-        self.cpu_seconds = 0.0
         self._lock = threading.Lock()
         self._restore: list[Callable[[], Any]] = []
 
@@ -128,7 +126,6 @@ class MemoryStore:
 
     # --- the hook ----------------------------------------------------------------------------------
     def answer(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-        started = time.process_time()
         target = request.headers.get("X-Amz-Target", b"")
         service, _dot, operation = (target.decode() if isinstance(target, bytes) else str(target)).rpartition(
             "."
@@ -154,7 +151,6 @@ class MemoryStore:
         )
         headers["x-amzn-RequestId"] = str(uuid.uuid4())
         response = AWSResponse(request.url, status, headers, _Body(json.dumps(answer).encode()))
-        self.cpu_seconds += time.process_time() - started
         return response
 
     # --- DynamoDB ----------------------------------------------------------------------------------
