@@ -54,7 +54,11 @@ _REBUILD_ALL = frozenset({"resync", "restore"})
 
 # The outputs lists read ahead while a job reads the person's staff record (SyncService._read_ahead):
 # one at a time per job, so at most one per researcher the worker runs at once (10 in a batch).
-_READS_AHEAD = ThreadPoolExecutor(max_workers=10, thread_name_prefix="orbit-read-ahead")
+READS_AHEAD_AT_ONCE = 10
+
+
+def _reads_ahead() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=READS_AHEAD_AT_ONCE, thread_name_prefix="orbit-read-ahead")
 
 
 def _utcnow() -> datetime:
@@ -105,6 +109,8 @@ class SyncService:
     affiliations: AffiliationSync | None = None
     # Keeps the status page's per-output list (output_states) in step; None: not kept (some tests).
     outputs: OutputRecorder | None = None
+    # Each service its own readers (threads start on the first read): one per Lambda environment.
+    reads_ahead: ThreadPoolExecutor = field(default_factory=_reads_ahead, repr=False)
 
     def run(self, job: SyncJob) -> JobResult:
         """Run one job. Raises Transient (and OrbitUnavailable) so the job goes back to the queue."""
@@ -372,7 +378,7 @@ class SyncService:
         if job.kind is not JobKind.FULL or self.affiliations is None:
             return None
         read = contextvars.copy_context().run
-        return _READS_AHEAD.submit(read, self.orbit.of_person, consent.person_id)
+        return self.reads_ahead.submit(read, self.orbit.of_person, consent.person_id)
 
     def _listed(
         self, person_id: str, report: RunReport, ahead: Future[PersonOutputs] | None = None
