@@ -50,6 +50,7 @@ BEFORE_REF = "91e2ad9af05d718728ce9801d36f69d0b92b9913"
 _PROBE = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
+libraries = [name for name in sys.argv[4].split(",") if name]
 started = time.perf_counter()
 cpu_started = time.process_time()
 import importlib
@@ -58,6 +59,8 @@ imported = time.perf_counter()
 what = sys.argv[3]
 if what == "client":
     module.client("sqs", region_name="eu-north-1")
+    for name in libraries:
+        importlib.import_module(name)
 elif what == "settings":
     from orcid_sync.config import get_settings
     get_settings()
@@ -71,7 +74,8 @@ connected = time.perf_counter()
 cpu = time.process_time() - cpu_started
 import json
 times = {"import": imported - started, "init": built - imported, "client": connected - built}
-print(json.dumps({**times, "cpu": cpu}))
+unloaded = [name for name in libraries if name not in sys.modules]
+print(json.dumps({**times, "cpu": cpu, "unloaded": unloaded}))
 """
 
 
@@ -82,17 +86,30 @@ class Subject:
     init: str  # what the first invocation builds: a cached factory of the module, or "settings"
     function: str | None  # the template's function, for its environment
     label: str
+    # The required libraries its first invocation loads (each checked to be loaded by the handler): with
+    # the floor, they make the handler's library floor, what it would cost with no code of ours.
+    libraries: tuple[str, ...] = ()
 
 
+LOGGER, PYDANTIC, REQUESTS = "aws_lambda_powertools.logging", "pydantic.main", "requests"
+RESOLVER = "aws_lambda_powertools.event_handler"
 SUBJECTS = (
     Subject("floor", "boto3", "client", None, "floor: import boto3 + one client"),
-    Subject("http", "orcid_sync.handlers.http", "service", "HttpFunction", "handlers.http"),
+    Subject(
+        "http",
+        "orcid_sync.handlers.http",
+        "service",
+        "HttpFunction",
+        "handlers.http",
+        (LOGGER, RESOLVER, REQUESTS, PYDANTIC),
+    ),
     Subject(
         "sync_worker",
         "orcid_sync.handlers.sync_worker",
         "service",
         "SyncWorkerFunction",
         "handlers.sync_worker",
+        (LOGGER, REQUESTS, PYDANTIC),
     ),
     Subject(
         "event_router",
@@ -100,15 +117,29 @@ SUBJECTS = (
         "router",
         "EventRouterFunction",
         "handlers.event_router",
+        (LOGGER, REQUESTS, PYDANTIC),
     ),
-    Subject("nightly", "orcid_sync.handlers.nightly", "settings", "NightlyFunction", "handlers.nightly"),
+    Subject(
+        "nightly",
+        "orcid_sync.handlers.nightly",
+        "settings",
+        "NightlyFunction",
+        "handlers.nightly",
+        (LOGGER, PYDANTIC),
+    ),
     Subject(
         "feed_poller",
         "orcid_sync.handlers.feed_poller",
         "poller",
         "FeedPollerFunction",
         "handlers.feed_poller",
+        (LOGGER, REQUESTS, PYDANTIC),
     ),
+)
+# Each handler's library floor, measured in the lean bundle only: boto3 + one client + its libraries.
+LIBRARY_FLOORS = tuple(
+    Subject(f"libs_{s.key}", "boto3", "client", None, f"library floor of {s.label}", s.libraries)
+    for s in SUBJECTS[1:]
 )
 
 
@@ -239,10 +270,19 @@ def target_sizes(python: Interpreter | None, work: Path) -> dict[str, Any]:
     return sizes
 
 
-def _probe(python: Interpreter, bundle: Bundle, subject: Subject, env: dict[str, str]) -> dict[str, float]:
+def _probe(
+    python: Interpreter,
+    bundle: Bundle,
+    subject: Subject,
+    env: dict[str, str],
+    libraries: tuple[str, ...] = (),
+) -> dict[str, float]:
+    """One cold start in a fresh process; `libraries`: imported after the floor's client (a library
+    floor), or, for a handler, checked to be loaded once it has started."""
     flags = ["-I", "-S"] + ([] if bundle.compiled else ["-B"])
+    code = [_PROBE, str(bundle.path), subject.module, subject.init, ",".join(libraries)]
     answer = subprocess.run(  # noqa: S603 - an interpreter of this machine, fixed code
-        [python.path, *flags, "-c", _PROBE, str(bundle.path), subject.module, subject.init],
+        [python.path, *flags, "-c", *code],
         env=env,
         cwd=bundle.path,
         capture_output=True,
@@ -251,7 +291,10 @@ def _probe(python: Interpreter, bundle: Bundle, subject: Subject, env: dict[str,
     )
     if answer.returncode != 0:
         raise RuntimeError(f"{subject.module} from the {bundle.key} bundle failed:\n{answer.stderr[-3000:]}")
-    data: dict[str, float] = json.loads(answer.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(answer.stdout.strip().splitlines()[-1])
+    unloaded = data.pop("unloaded")
+    if unloaded:  # a library floor must hold only what the handler really loads
+        raise RuntimeError(f"{subject.module} did not load {unloaded}: correct its libraries in SUBJECTS")
     return data
 
 
@@ -284,6 +327,14 @@ def _environments(stack: LocalStack) -> dict[str, dict[str, str]]:
     return {s.key: {**base, **(stack.function_env[s.function] if s.function else {})} for s in SUBJECTS}
 
 
+def _plan(bundles: list[Bundle]) -> list[tuple[Bundle, Subject, tuple[str, ...]]]:
+    """Every bundle's floor and handlers; in the lean bundle (the last) also each handler's library
+    floor, and the handlers' libraries checked as loaded."""
+    lean = bundles[-1]
+    plan = [(b, s, s.libraries if b is lean else ()) for b in bundles for s in SUBJECTS]
+    return plan + [(lean, s, s.libraries) for s in LIBRARY_FLOORS]
+
+
 def run(runs: int, deps: str = "pip") -> Section:
     found = find_python313()
     python = found or Interpreter(sys.executable, f"{sys.version_info.major}.{sys.version_info.minor}")
@@ -296,16 +347,14 @@ def run(runs: int, deps: str = "pip") -> Section:
         sizes = target_sizes(found, work) if deps == "pip" else {}
         with LocalStack(parameters={"LogLevel": "ERROR"}) as stack:
             envs = _environments(stack)
-            for bundle in bundles:  # one unmeasured round: a warm file cache for every bundle
-                for subject in SUBJECTS:
-                    _probe(python, bundle, subject, envs[subject.key])
-            results = {b.key: {s.key: [] for s in SUBJECTS} for b in bundles}
+            plan = _plan(bundles)
+            for bundle, subject, libraries in plan:  # one unmeasured round: a warm file cache
+                _probe(python, bundle, subject, envs.get(subject.key, envs["floor"]), libraries)
+            results = {b.key: {s.key: [] for s in SUBJECTS + LIBRARY_FLOORS} for b in bundles}
             for _ in range(runs):
-                for bundle in bundles:  # interleaved, so drift affects all alike
-                    for subject in SUBJECTS:
-                        results[bundle.key][subject.key].append(
-                            _probe(python, bundle, subject, envs[subject.key])
-                        )
+                for bundle, subject, libraries in plan:  # interleaved, so drift affects all alike
+                    env = envs.get(subject.key, envs["floor"])
+                    results[bundle.key][subject.key].append(_probe(python, bundle, subject, env, libraries))
             largest = {s.key: _largest_imports(python, bundles[-1], s, envs[s.key]) for s in SUBJECTS}
     return _section(bundles, results, largest, sizes, python, deps)
 
@@ -371,6 +420,45 @@ def _cpu_figures(bundle: Bundle, rows: dict[str, list[dict[str, float]]]) -> lis
     return figures
 
 
+_SHORT = {
+    LOGGER: "Powertools' Logger",
+    RESOLVER: "Powertools' resolver",
+    REQUESTS: "requests",
+    PYDANTIC: "pydantic",
+}
+
+
+def _library_figures(bundle: Bundle, rows: dict[str, list[dict[str, float]]]) -> list[Figure]:
+    """Each handler's library floor (what its required libraries cost beyond the floor), and the handler
+    against it: what our own code adds."""
+    floor = _median(_total_ms(rows["floor"]))
+    figures = []
+    for subject, libs in zip(SUBJECTS[1:], LIBRARY_FLOORS, strict=True):
+        names = ", ".join(_SHORT[name] for name in subject.libraries)
+        library_floor = samples(_total_ms(rows[libs.key]))
+        figures.append(
+            Figure(
+                f"{bundle.key}_{libs.key}",
+                f"{bundle.label}: library floor of {subject.label} (floor + {names})",
+                "ms",
+                library_floor,
+                floor,
+                "floor in the same bundle (median)",
+            )
+        )
+        figures.append(
+            Figure(
+                f"{bundle.key}_{subject.key}_over_libraries",
+                f"{bundle.label}: {subject.label}, against its library floor",
+                "ms",
+                samples(_total_ms(rows[subject.key])),
+                _median(list(library_floor)),
+                "its library floor (median)",
+            )
+        )
+    return figures
+
+
 def _section(
     bundles: list[Bundle],
     results: dict[str, dict[str, list[dict[str, float]]]],
@@ -397,7 +485,11 @@ def _section(
             "where the code still has Powertools' Tracer). Floor: "
             "`import boto3` + `boto3.client('sqs')` from the same bundle. 'As shipped before' runs with "
             "`-B`: no .pyc in the bundle and none written, as on Lambda's read-only /var/task. Bundles "
-            "and handlers interleaved, after one unmeasured round (warm file cache)."
+            "and handlers interleaved, after one unmeasured round (warm file cache). In the lean bundle, "
+            "also each handler's library floor: the floor, then the required libraries its first "
+            "invocation loads (Powertools' Logger, requests, pydantic's BaseModel; for http also "
+            "Powertools' resolver), each checked to be loaded by the handler — what the handler would "
+            "cost with no code of ours."
         ),
     )
     for bundle in bundles:
@@ -417,6 +509,7 @@ def _section(
                     "floor in the same bundle (median)",
                 )
             )
+    section.figures.extend(_library_figures(bundles[-1], results[bundles[-1].key]))
     for bundle in bundles[-2:]:  # the lean bundles, before and after the cuts
         section.figures.extend(_cpu_figures(bundle, results[bundle.key]))
     if sizes:
