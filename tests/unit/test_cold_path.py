@@ -80,3 +80,20 @@ def test_reading_the_settings_builds_no_pydantic_model() -> None:
     loaded = loaded_after(code)
 
     assert not loaded & {"pydantic.main", "pydantic.networks"}
+
+
+def test_the_worker_builds_its_service_without_the_employment_sync() -> None:
+    code = (
+        "from orcid_sync.config import Settings\n"
+        "from orcid_sync.sync import factory\n"
+        f"factory.build_sync_service(Settings.from_env({ {**SETTINGS, 'AFFILIATION_LINKS_TABLE': 'aff'}!r}))"
+    )
+
+    loaded = loaded_after(code)
+
+    assert "orcid_sync.sync.service" in loaded
+    assert not loaded & {
+        "orcid_sync.sync.affiliations",
+        "orcid_sync.orbit.staff",
+        "orcid_sync.orbit.pure_person",
+    }
