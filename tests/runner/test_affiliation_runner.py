@@ -19,8 +19,9 @@ from orcid_sync.orcid.activities import Activities
 from orcid_sync.store.affiliation_links import AffiliationLinkStore
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.work_links import WorkLinkStore
-from orcid_sync.sync.affiliations import AffiliationSync, Prepared
+from orcid_sync.sync.affiliations import AffiliationSync
 from orcid_sync.sync.apply import PlanRunner
+from orcid_sync.sync.employment_jobs import Prepared
 from orcid_sync.sync.employment_mapping import DTU, employment_from_association
 from tests.integration.member_fixtures import MemberWorld, member_world
 

@@ -7,12 +7,12 @@ import uuid
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from infra.local.browser import Browser
 from infra.local.stack import LocalStack
 from infra.local.template import load_template
 from orcid_sync.jobs.messages import BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS
+from orcid_sync.jobs.sqs_batch import BatchFailed
 from tests.integration.sync_fixtures import article, dead_letters, send_raw
 from tests.safety.helpers import assert_first_attempts, new_person, researcher_with_works, snapshot
 
@@ -104,8 +104,8 @@ def test_the_router_waits_while_orbit_is_down_instead_of_giving_up(stack: LocalS
     }
     stack.orbit.failing_status = 503
 
-    # A batch whose every record failed fails whole (Powertools raises): Lambda puts it back.
-    with pytest.raises(BatchProcessingError):
+    # A batch whose every record failed fails whole (the invocation raises): Lambda puts it back.
+    with pytest.raises(BatchFailed):
         stack.function("EventRouterFunction").call({"Records": [record]})
 
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]

@@ -64,3 +64,36 @@ def test_the_router_and_the_poller_build_without_the_orcid_client_or_the_sync_se
     loaded = loaded_after(code)
 
     assert not loaded & {"orcid_sync.orcid.client", "orcid_sync.sync.service", "orcid_sync.sync.planner"}
+
+
+@pytest.mark.parametrize("handler", ["sync_worker", "event_router"])
+def test_the_sqs_handlers_load_neither_powertools_batch_utility_nor_asyncio(handler: str) -> None:
+    loaded = loaded_after(f"import orcid_sync.handlers.{handler}")
+
+    assert not {m for m in loaded if m.startswith("aws_lambda_powertools.utilities.batch")}
+    assert "asyncio" not in loaded
+
+
+def test_reading_the_settings_builds_no_pydantic_model() -> None:
+    code = f"from orcid_sync.config import Settings\nSettings.from_env({SETTINGS!r})"
+
+    loaded = loaded_after(code)
+
+    assert not loaded & {"pydantic.main", "pydantic.networks"}
+
+
+def test_the_worker_builds_its_service_without_the_employment_sync() -> None:
+    code = (
+        "from orcid_sync.config import Settings\n"
+        "from orcid_sync.sync import factory\n"
+        f"factory.build_sync_service(Settings.from_env({ {**SETTINGS, 'AFFILIATION_LINKS_TABLE': 'aff'}!r}))"
+    )
+
+    loaded = loaded_after(code)
+
+    assert "orcid_sync.sync.service" in loaded
+    assert not loaded & {
+        "orcid_sync.sync.affiliations",
+        "orcid_sync.orbit.staff",
+        "orcid_sync.orbit.pure_person",
+    }

@@ -12,11 +12,9 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from orcid_sync.jobs.fifo_processor import MERGED_RECORDS, ConcurrentFifoProcessor, message_groups
+from orcid_sync.jobs.fifo_processor import ConcurrentFifoProcessor, message_groups
+from orcid_sync.jobs.sqs_batch import BatchFailed, SqsRecord, process_partial_response
 
 
 def _record(group: str, number: int) -> dict[str, Any]:
@@ -47,8 +45,8 @@ class Recorder:
         self.threads: set[int] = set()
         self._lock = threading.Lock()
 
-    def __call__(self, record: SQSRecord) -> None:
-        group = record.attributes.message_group_id or ""
+    def __call__(self, record: SqsRecord) -> None:
+        group = record.message_group_id or ""
         with self._lock:
             self.ran[group].append(record.message_id)
             self.threads.add(threading.get_ident())
@@ -65,9 +63,9 @@ def _failed(response: dict[str, Any]) -> set[str]:
 def test_records_are_grouped_by_researcher_in_delivery_order() -> None:
     records = [_record("a", 0), _record("b", 0), _record("a", 1), _record("c", 0), _record("a", 2)]
 
-    groups = message_groups(records)
+    groups = message_groups([SqsRecord(record) for record in records])
 
-    assert [[r["messageId"] for r in group] for group in groups] == [["a-0", "a-1", "a-2"], ["b-0"], ["c-0"]]
+    assert [[r.message_id for r in group] for group in groups] == [["a-0", "a-1", "a-2"], ["b-0"], ["c-0"]]
 
 
 def test_different_researchers_run_at_the_same_time_each_in_order_each_job_once() -> None:
@@ -77,9 +75,7 @@ def test_different_researchers_run_at_the_same_time_each_in_order_each_job_once(
     recorder = Recorder(barrier=threading.Barrier(len(groups)))
     records = [_record(group, number) for number in range(2) for group in groups]
 
-    response = process_partial_response(
-        event=_event(*records), record_handler=recorder, processor=ConcurrentFifoProcessor()
-    )
+    response = process_partial_response(_event(*records), recorder, ConcurrentFifoProcessor())
 
     assert response == {"batchItemFailures": []}
     assert dict(recorder.ran) == {group: [f"{group}-0", f"{group}-1"] for group in groups}
@@ -90,23 +86,19 @@ def test_a_failed_job_fails_the_rest_of_its_researchers_jobs_unrun_and_others_go
     recorder = Recorder(fail={"a-1"})
     records = [_record("a", 0), _record("b", 0), _record("a", 1), _record("b", 1), _record("a", 2)]
 
-    response = process_partial_response(
-        event=_event(*records), record_handler=recorder, processor=ConcurrentFifoProcessor()
-    )
+    response = process_partial_response(_event(*records), recorder, ConcurrentFifoProcessor())
 
     assert _failed(response) == {"a-1", "a-2"}
     assert recorder.ran["a"] == ["a-0", "a-1"]  # a-2 never ran: it comes back after a-1, in order
     assert recorder.ran["b"] == ["b-0", "b-1"]
 
 
-def test_when_every_job_fails_the_whole_batch_fails_as_with_powertools() -> None:
+def test_when_every_job_fails_the_whole_batch_fails() -> None:
     recorder = Recorder(fail={"a-0", "b-0"})
 
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(BatchFailed):
         process_partial_response(
-            event=_event(_record("a", 0), _record("b", 0), _record("a", 1)),
-            record_handler=recorder,
-            processor=ConcurrentFifoProcessor(),
+            _event(_record("a", 0), _record("b", 0), _record("a", 1)), recorder, ConcurrentFifoProcessor()
         )
 
 
@@ -115,9 +107,7 @@ def test_no_more_threads_than_the_limit_even_with_more_researchers() -> None:
     records = [_record(f"g{number}", 0) for number in range(10)]
 
     response = process_partial_response(
-        event=_event(*records),
-        record_handler=recorder,
-        processor=ConcurrentFifoProcessor(max_groups_at_once=3),
+        _event(*records), recorder, ConcurrentFifoProcessor(max_groups_at_once=3)
     )
 
     assert response == {"batchItemFailures": []}
@@ -131,13 +121,9 @@ def test_one_processor_serves_invocation_after_invocation_with_nothing_carried_o
     processor = ConcurrentFifoProcessor()
 
     first = process_partial_response(
-        event=_event(_record("a", 0), _record("b", 0)),
-        record_handler=Recorder(fail={"a-0"}),
-        processor=processor,
+        _event(_record("a", 0), _record("b", 0)), Recorder(fail={"a-0"}), processor
     )
-    second = process_partial_response(
-        event=_event(_record("a", 1), _record("b", 1)), record_handler=Recorder(), processor=processor
-    )
+    second = process_partial_response(_event(_record("a", 1), _record("b", 1)), Recorder(), processor)
 
     assert _failed(first) == {"a-0"}
     assert _failed(second) == set()
@@ -152,8 +138,8 @@ def _keyed(group: str, number: int, key: str | None) -> dict[str, Any]:
     return record
 
 
-def _by_key(record: dict[str, Any]) -> str | None:
-    key = json.loads(record["body"])["key"]
+def _by_key(record: SqsRecord) -> str | None:
+    key = json.loads(record.body)["key"]
     return None if key is None else str(key)
 
 
@@ -164,9 +150,8 @@ class MergeRecorder(Recorder):
         super().__init__(fail)
         self.stood_for: dict[str, list[str]] = {}
 
-    def __call__(self, record: SQSRecord) -> None:
-        merged = record.raw_event.get(MERGED_RECORDS) or [record.raw_event]
-        self.stood_for[record.message_id] = [raw["messageId"] for raw in merged]
+    def __call__(self, record: SqsRecord) -> None:
+        self.stood_for[record.message_id] = [message.message_id for message in record.messages]
         super().__call__(record)
 
 
@@ -175,13 +160,13 @@ def test_jobs_with_one_merge_key_run_once_as_the_newest_at_the_place_of_the_firs
     records = [_keyed("a", 0, "o1"), _keyed("a", 1, None), _keyed("a", 2, "o1"), _keyed("a", 3, "o1")]
     processor = ConcurrentFifoProcessor(merge_key=_by_key)
 
-    response = process_partial_response(event=_event(*records), record_handler=recorder, processor=processor)
+    outcomes = processor.process([SqsRecord(record) for record in records], recorder)
 
-    assert response == {"batchItemFailures": []}
     assert recorder.ran["a"] == ["a-3", "a-1"]  # one run for o1, where its first job was; then a-1
     assert recorder.stood_for["a-3"] == ["a-0", "a-2", "a-3"]
-    assert processor.merged == 2
-    assert len(processor.success_messages) == len(records)  # every message acknowledged
+    assert [outcome.how for outcome in outcomes].count("merged") == 2
+    # every message acknowledged, each once
+    assert sorted(o.record.message_id for o in outcomes if not o.failed) == [r["messageId"] for r in records]
 
 
 def test_a_failed_merged_run_fails_every_message_it_stood_for_and_the_groups_later_jobs() -> None:
@@ -195,9 +180,7 @@ def test_a_failed_merged_run_fails_every_message_it_stood_for_and_the_groups_lat
     ]
 
     response = process_partial_response(
-        event=_event(*records),
-        record_handler=recorder,
-        processor=ConcurrentFifoProcessor(merge_key=_by_key),
+        _event(*records), recorder, ConcurrentFifoProcessor(merge_key=_by_key)
     )
 
     assert _failed(response) == {"a-0", "a-2", "a-1"}  # nothing lost: all come back, in order
@@ -209,8 +192,6 @@ def test_without_a_merge_key_every_job_runs() -> None:
     recorder = MergeRecorder()
     records = [_keyed("a", 0, None), _keyed("a", 1, None)]
 
-    process_partial_response(
-        event=_event(*records), record_handler=recorder, processor=ConcurrentFifoProcessor(merge_key=_by_key)
-    )
+    process_partial_response(_event(*records), recorder, ConcurrentFifoProcessor(merge_key=_by_key))
 
     assert recorder.ran["a"] == ["a-0", "a-1"]

@@ -11,20 +11,19 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orcid_sync.config import get_settings
 from orcid_sync.jobs.messages import QueueMessages
+from orcid_sync.jobs.sqs_batch import InOrder, PartialBatchResponse, SqsRecord, process_partial_response
 from orcid_sync.observability import logger, metrics
 from orcid_sync.orbit.http import OrbitUnavailable
 from orcid_sync.orbit.pure_json import MalformedResearchOutput
 from orcid_sync.sync.events import MalformedEvent, parse_event
 from orcid_sync.sync.router import EventRouter
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A standard queue: each event in turn, a failed one does not hold up the others.
+processor = InOrder()
 
 
 @cache
@@ -39,7 +38,7 @@ def messages() -> QueueMessages:
     return QueueMessages()
 
 
-def _keep_for_inspection(record: SQSRecord, reason: str) -> None:
+def _keep_for_inspection(record: SqsRecord, reason: str) -> None:
     logger.error("Orbit event kept in the dead-letter queue", extra={"reason": reason})
     metrics.add_metric(name="EventsMalformed", unit=MetricUnit.Count, value=1)
     messages().keep_for_inspection(
@@ -47,7 +46,7 @@ def _keep_for_inspection(record: SQSRecord, reason: str) -> None:
     )
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SqsRecord) -> None:
     logger.set_correlation_id(record.message_id)
     try:
         event = parse_event(record.body)
@@ -63,9 +62,8 @@ def record_handler(record: SQSRecord) -> None:
         _keep_for_inspection(record, f"Orbit's answer for output {event.publication_id}: {exc}")
         return
     except OrbitUnavailable as exc:
-        receive_count = int(record.attributes.approximate_receive_count or 1)
         wait = messages().retry_later(
-            get_settings().require("orbit_events_queue_url"), record.receipt_handle, receive_count
+            get_settings().require("orbit_events_queue_url"), record.receipt_handle, record.receive_count
         )
         metrics.add_metric(name="EventsRetried", unit=MetricUnit.Count, value=1)
         logger.warning("Orbit unavailable; event tried again later", extra={"detail": str(exc), "wait": wait})
@@ -79,8 +77,6 @@ def record_handler(record: SQSRecord) -> None:
 # A batch has no single correlation id; each record logs its own message id.
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
     router().new_batch()  # one Orbit read per output per batch
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_partial_response(event, record_handler, processor)

@@ -15,16 +15,14 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from orcid_sync.config import get_settings
 from orcid_sync.domain.errors import TryLater
-from orcid_sync.jobs.fifo_processor import MERGED_RECORDS, ConcurrentFifoProcessor
+from orcid_sync.jobs.fifo_processor import ConcurrentFifoProcessor
 from orcid_sync.jobs.messages import QueueMessages
+from orcid_sync.jobs.sqs_batch import PartialBatchResponse, SqsRecord, process_partial_response
 from orcid_sync.jobs.sync_jobs import SyncJob, merge_key, merged
 from orcid_sync.observability import logger, metrics
 from orcid_sync.sync.service import SyncService
@@ -52,28 +50,23 @@ def _count(name: str, value: int) -> None:
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
-def _retry_later(record: SQSRecord) -> None:
+def _retry_later(record: SqsRecord) -> None:
     """Keep the messages invisible for a while: the next attempt waits instead of hammering ORCID."""
-    for message in _stood_for(record):
-        receive_count = int(message.attributes.approximate_receive_count or 1)
-        messages().retry_later(get_settings().sync_jobs_queue_url, message.receipt_handle, receive_count)
+    for message in record.messages:
+        messages().retry_later(
+            get_settings().sync_jobs_queue_url, message.receipt_handle, message.receive_count
+        )
 
 
-def _stood_for(record: SQSRecord) -> list[SQSRecord]:
-    """The messages a record's run stands for: itself, or every job merged into it (oldest first)."""
-    merged_records = record.raw_event.get(MERGED_RECORDS)
-    return [SQSRecord(raw) for raw in merged_records] if merged_records else [record]
-
-
-def job_merge_key(record: dict[str, Any]) -> tuple[str, str] | None:
+def job_merge_key(record: SqsRecord) -> tuple[str, str] | None:
     """Jobs about one output of one researcher in a batch run once (a malformed job runs alone)."""
     try:
-        return merge_key(SyncJob.model_validate_json(record.get("body") or ""))
+        return merge_key(SyncJob.model_validate_json(record.body))
     except ValidationError:
         return None
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SqsRecord) -> None:
     logger.thread_safe_append_keys(correlation_id=record.message_id)
     try:
         _run(record)
@@ -81,9 +74,9 @@ def record_handler(record: SQSRecord) -> None:
         logger.thread_safe_clear_keys()
 
 
-def _run(record: SQSRecord) -> None:
+def _run(record: SqsRecord) -> None:
     try:
-        jobs = [SyncJob.model_validate_json(message.body) for message in _stood_for(record)]
+        jobs = [SyncJob.model_validate_json(message.body) for message in record.messages]
     except ValidationError as exc:
         # No retry can fix it: straight to the dead-letter queue with the reason, the group goes on.
         reason = f"not a sync job: {exc.errors()[0]['msg']}"
@@ -93,7 +86,7 @@ def _run(record: SQSRecord) -> None:
             record.body,
             reason,
             record.message_id,
-            group_id=record.attributes.message_group_id or "malformed",
+            group_id=record.message_group_id or "malformed",
         )
         return
     job = merged(jobs)
@@ -125,12 +118,7 @@ def _run(record: SQSRecord) -> None:
 # A batch has no single correlation id; each record logs its own message id.
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
     service()  # built here, once, before the threads share it (and its one token bucket)
-    # A processor per invocation: it holds the batch's state, and costs nothing to make.
-    return process_partial_response(
-        event=event,
-        record_handler=record_handler,
-        processor=ConcurrentFifoProcessor(merge_key=job_merge_key),
-        context=context,
-    )
+    # A processor per invocation: it costs nothing to make, and reads MAX_GROUPS_AT_ONCE when made.
+    return process_partial_response(event, record_handler, ConcurrentFifoProcessor(merge_key=job_merge_key))

@@ -14,7 +14,7 @@ on ORCID, the sync pauses, with a guarded write on the consent.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from orcid_sync.domain.affiliation_links import (
@@ -50,7 +50,7 @@ from orcid_sync.orcid.errors import (
 )
 from orcid_sync.orcid.summaries import SummaryExternalId
 from orcid_sync.store.affiliation_links import AffiliationLinkStore
-from orcid_sync.store.consents import Consent, ConsentStore, SyncSummary
+from orcid_sync.store.consents import Consent, ConsentStore
 from orcid_sync.sync.affiliation_planner import (
     DesiredEmployment,
     EmploymentAction,
@@ -59,32 +59,16 @@ from orcid_sync.sync.affiliation_planner import (
     plan_employments,
 )
 from orcid_sync.sync.apply import PlanRunner
+from orcid_sync.sync.employment_jobs import (
+    FORMER_STAFF_PAUSE,
+    AffiliationReport,
+    Prepared,
+    prepared_without_reading,
+)
 from orcid_sync.sync.employment_mapping import DTU, employment_from_association
 
 _STOPPERS = (Transient, TokenRevoked, RecordUnavailable)
 PROFILE_LINK_NAME = "DTU Orbit"
-
-
-@dataclass
-class AffiliationReport:
-    """What the affiliation part of a job found and did, for the summary and the logs."""
-
-    employments: int = 0  # ours on the record for this iD after the job, by our links
-    problems: dict[str, str] = field(default_factory=dict)  # association → what keeps it off or unsure
-    created: int = 0
-    updated: int = 0
-    paused: bool = False
-    resumed: bool = False
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """The start of a job: the person's associations (full jobs), or why the job does nothing."""
-
-    staff: PersonStaff | None
-    skip: str | None = None
-    problem: str | None = None  # why the associations are unknown (nothing about them is concluded)
-    resumed: bool = False
 
 
 @dataclass
@@ -100,7 +84,7 @@ class AffiliationSync:
         """Read the associations (full jobs); lift or keep a former-staff pause. Raises OrbitUnavailable."""
         paused = consent.former_staff_since is not None
         if job.kind is not JobKind.FULL:
-            return Prepared(None, skip="paused: the researcher left DTU" if paused else None)
+            return prepared_without_reading(consent)
         problem: str | None = None
         try:
             staff = self.orbit.of_person(consent.person_id)
@@ -118,7 +102,7 @@ class AffiliationSync:
         today = self.clock().date()
         if staff is None or not any(a.current_on(today) for a in staff.associations):
             logger.info("former staff: sync stays paused", extra={"person_id": consent.person_id})
-            return Prepared(staff, skip="paused: the researcher left DTU", problem=problem)
+            return Prepared(staff, skip=FORMER_STAFF_PAUSE, problem=problem)
         assert consent.orcid is not None
         resumed = self.consents.set_former_staff(consent.person_id, consent.orcid, None, self.clock())
         logger.info("back at DTU: sync resumed", extra={"person_id": consent.person_id, "written": resumed})
@@ -365,21 +349,6 @@ def _on_orcid(links: dict[str, AffiliationLink], orcid: str) -> int:
         and link.is_for(orcid)
         and link.state is LinkState.SYNCED
         and link.put_code is not None
-    )
-
-
-def with_affiliations(
-    summary: SyncSummary, previous: SyncSummary | None, report: AffiliationReport | None
-) -> SyncSummary:
-    """The summary with the employment part of this job, or the previous one's (jobs that did not look)."""
-    if report is not None:
-        return summary.model_copy(
-            update={"employments": report.employments, "employment_problems": report.problems}
-        )
-    if previous is None:
-        return summary
-    return summary.model_copy(
-        update={"employments": previous.employments, "employment_problems": previous.employment_problems}
     )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from orcid_sync.store.consents import ConsentStore
     from orcid_sync.sync.affiliations import AffiliationSync
     from orcid_sync.sync.change_feed import ChangeFeedPoller
+    from orcid_sync.sync.employment_jobs import DeferredAffiliationSync
     from orcid_sync.sync.router import EventRouter
     from orcid_sync.sync.service import SyncService
 
@@ -31,18 +32,27 @@ def _orbit(settings: Settings, session: requests.Session) -> OrbitResearchOutput
 
 def _affiliations(
     settings: Settings, session: requests.Session, consents: ConsentStore
-) -> AffiliationSync | None:
+) -> DeferredAffiliationSync | None:
+    """The employment sync, built at the first full job: output jobs never load it."""
+    from orcid_sync.sync.employment_jobs import DeferredAffiliationSync
+
+    if not settings.affiliation_links_table:
+        return None
+    return DeferredAffiliationSync(lambda: _build_affiliations(settings, session, consents))
+
+
+def _build_affiliations(
+    settings: Settings, session: requests.Session, consents: ConsentStore
+) -> AffiliationSync:
     from orcid_sync.orbit.research_outputs import OrbitApiShape
     from orcid_sync.orbit.staff import OrbitStaff
     from orcid_sync.store.affiliation_links import AffiliationLinkStore
     from orcid_sync.sync.affiliations import AffiliationSync
     from orcid_sync.sync.employment_mapping import DTU
 
-    if not settings.affiliation_links_table:
-        return None
     return AffiliationSync(
         orbit=OrbitStaff(orbit_http(settings, session), OrbitApiShape(settings.orbit_api_shape)),
-        links=AffiliationLinkStore(settings.affiliation_links_table),
+        links=AffiliationLinkStore(settings.require("affiliation_links_table")),
         consents=consents,
         employer=DTU.model_copy(update={"ror": settings.employer_ror_id}),
     )

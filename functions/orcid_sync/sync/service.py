@@ -33,10 +33,10 @@ from orcid_sync.orcid.summaries import WorkSummary
 from orcid_sync.store.consents import Consent, ConsentStatus, ConsentStore
 from orcid_sync.store.token_cipher import TokenCipher
 from orcid_sync.store.work_links import LinkState, WorkLink, WorkLinkStore
-from orcid_sync.sync.affiliations import AffiliationSync, with_affiliations
 from orcid_sync.sync.apply import PlanRunner, RunCounts, source_work_id
 from orcid_sync.sync.choices import unwanted_by_choice, why_not_run
 from orcid_sync.sync.desired import DesiredBuilder, DesiredState, self_id_keys
+from orcid_sync.sync.employment_jobs import EmploymentSync, with_affiliations
 from orcid_sync.sync.freshness import already_holds, mapping_stamp
 from orcid_sync.sync.outputs import OutputProblem, OutputRecorder
 from orcid_sync.sync.planner import (
@@ -106,7 +106,7 @@ class SyncService:
     max_contributors: int = 50
     deletion_limits: DeletionLimits = field(default_factory=DeletionLimits)
     clock: Callable[[], datetime] = _utcnow
-    affiliations: AffiliationSync | None = None
+    affiliations: EmploymentSync | None = None
     # Keeps the status page's per-output list (output_states) in step; None: not kept (some tests).
     outputs: OutputRecorder | None = None
     # Each service its own readers (threads start on the first read): one per Lambda environment.

@@ -20,7 +20,7 @@ from orcid_sync.domain.links import LinkState, WorkLink
 from orcid_sync.store.consents import SyncSummary
 
 if TYPE_CHECKING:
-    from orcid_sync.sync.affiliations import AffiliationReport
+    from orcid_sync.sync.employment_jobs import AffiliationReport
 
 
 class RunProblem(StrEnum):
