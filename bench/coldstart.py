@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -327,6 +328,27 @@ def _environments(stack: LocalStack) -> dict[str, dict[str, str]]:
     return {s.key: {**base, **(stack.function_env[s.function] if s.function else {})} for s in SUBJECTS}
 
 
+def _instructions(
+    python: Interpreter, bundle: Bundle, subject: Subject, env: dict[str, str], libraries: tuple[str, ...]
+) -> float:
+    """The same cold start counted in instructions by valgrind (cachegrind, no cache simulation), in
+    millions: what no other process on the machine can disturb (the kernel's file reads are not in it)."""
+    code = [_PROBE, str(bundle.path), subject.module, subject.init, ",".join(libraries)]
+    valgrind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    answer = subprocess.run(  # noqa: S603 - valgrind and an interpreter of this machine, fixed code
+        [*valgrind, python.path, "-I", "-S", "-c", *code],
+        env={**env, "PYTHONHASHSEED": "0"},
+        cwd=bundle.path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    counted = re.search(r"I\s+refs:\s+([\d,]+)", answer.stderr)
+    if answer.returncode != 0 or counted is None:
+        raise RuntimeError(f"valgrind on {subject.module} ({bundle.key}) failed:\n{answer.stderr[-3000:]}")
+    return int(counted.group(1).replace(",", "")) / 1e6
+
+
 def _plan(bundles: list[Bundle]) -> list[tuple[Bundle, Subject, tuple[str, ...]]]:
     """Every bundle's floor and handlers; in the lean bundle (the last) also each handler's library
     floor, and the handlers' libraries checked as loaded."""
@@ -356,7 +378,15 @@ def run(runs: int, deps: str = "pip") -> Section:
                     env = envs.get(subject.key, envs["floor"])
                     results[bundle.key][subject.key].append(_probe(python, bundle, subject, env, libraries))
             largest = {s.key: _largest_imports(python, bundles[-1], s, envs[s.key]) for s in SUBJECTS}
-    return _section(bundles, results, largest, sizes, python, deps)
+            counts: dict[str, dict[str, float]] = {}
+            if shutil.which("valgrind") is not None:  # once each: a count does not vary between runs
+                for bundle, subject, libraries in plan:
+                    if bundle in bundles[-2:]:  # the lean bundles, before and after the cuts
+                        env = envs.get(subject.key, envs["floor"])
+                        counts.setdefault(bundle.key, {})[subject.key] = _instructions(
+                            python, bundle, subject, env, libraries
+                        )
+    return _section(bundles, results, largest, sizes, python, deps, counts)
 
 
 def _total_ms(
@@ -459,6 +489,41 @@ def _library_figures(bundle: Bundle, rows: dict[str, list[dict[str, float]]]) ->
     return figures
 
 
+def _instructions_note(bundle: Bundle, counts: dict[str, float]) -> str:
+    floor = counts["floor"]
+    handlers = ", ".join(f"{s.key} {counts[s.key] / floor:.2f}" for s in SUBJECTS[1:])
+    libraries = ", ".join(
+        f"{s.key} {counts[libs.key] / floor:.2f}"
+        for s, libs in zip(SUBJECTS[1:], LIBRARY_FLOORS, strict=True)
+        if libs.key in counts
+    )
+    note = f"{bundle.label}, in instructions (floor {floor:,.0f} M): each handler ÷ the floor: {handlers}."
+    if libraries:
+        note += f" Each handler's library floor ÷ the floor: {libraries}."
+    return note
+
+
+def _instruction_figures(bundle: Bundle, counts: dict[str, float]) -> list[Figure]:
+    """One valgrind count per subject (it repeats to 0.2 %): handlers and library floors against the floor."""
+    if not counts:
+        return []
+    floor = counts["floor"]
+    figures = [Figure(f"{bundle.key}_floor_instr", f"{bundle.label}: floor, instructions", "M", (floor,))]
+    for subject in (*SUBJECTS[1:], *LIBRARY_FLOORS):
+        if subject.key in counts:
+            figures.append(
+                Figure(
+                    f"{bundle.key}_{subject.key}_instr",
+                    f"{bundle.label}: {subject.label}, instructions",
+                    "M",
+                    (counts[subject.key],),
+                    floor,
+                    "floor's instructions in the same bundle",
+                )
+            )
+    return figures
+
+
 def _section(
     bundles: list[Bundle],
     results: dict[str, dict[str, list[dict[str, float]]]],
@@ -466,6 +531,7 @@ def _section(
     sizes: dict[str, Any],
     python: Interpreter,
     deps: str,
+    counts: dict[str, dict[str, float]],
 ) -> Section:
     where = (
         f"Python {python.version} on {platform.machine()} (this machine; the target is Python 3.13 on arm64)"
@@ -489,7 +555,10 @@ def _section(
             "also each handler's library floor: the floor, then the required libraries its first "
             "invocation loads (Powertools' Logger, requests, pydantic's BaseModel; for http also "
             "Powertools' resolver), each checked to be loaded by the handler — what the handler would "
-            "cost with no code of ours."
+            "cost with no code of ours. Where valgrind is installed, each cold start of the two lean "
+            "bundles is also counted once in instructions (cachegrind, no cache simulation, "
+            "PYTHONHASHSEED=0): a count no other process disturbs, which repeats to about 0.2 %, but "
+            "leaves out the kernel's time (file reads)."
         ),
     )
     for bundle in bundles:
@@ -510,6 +579,8 @@ def _section(
                 )
             )
     section.figures.extend(_library_figures(bundles[-1], results[bundles[-1].key]))
+    for bundle in bundles[-2:]:
+        section.figures.extend(_instruction_figures(bundle, counts.get(bundle.key, {})))
     for bundle in bundles[-2:]:  # the lean bundles, before and after the cuts
         section.figures.extend(_cpu_figures(bundle, results[bundle.key]))
     if sizes:
@@ -539,6 +610,8 @@ def _section(
         section.notes.append("No Python 3.13 here: the arm64 bundle's size was not measured.")
     for bundle in bundles[-2:]:
         section.notes.append(_ratios_note(bundle, results[bundle.key]))
+        if counts.get(bundle.key):
+            section.notes.append(_instructions_note(bundle, counts[bundle.key]))
     section.notes.append(PREVIOUS_LEAN)
     for subject in SUBJECTS:
         top = ", ".join(f"{item['package']} {item['ms']:.0f} ms" for item in largest[subject.key][:4])
@@ -557,5 +630,6 @@ def _section(
         "runs": results,
         "largest_imports_ms": largest,
         "sizes": sizes,
+        "instructions_millions": counts,
     }
     return section

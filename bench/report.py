@@ -113,6 +113,21 @@ def _glance(sections: dict[str, Any]) -> list[str]:
                 f"{low:.2f}–{high:.2f} × the floor in the same bundle (boto3 + one client, "
                 f"{_number(cold[f'{bundle}_floor']['median'], 'ms')} ms)."
             )
+    counted = {k: f for k, f in cold.items() if k.startswith("lean_") and k.endswith("_instr")}
+    handlers = [
+        f for k, f in counted.items() if not k.startswith(("lean_libs_", "lean_before_", "lean_floor"))
+    ]
+    libraries = [f for k, f in counted.items() if k.startswith("lean_libs_")]
+    if handlers and libraries:
+
+        def spread(figures: list[dict[str, Any]]) -> str:
+            ratios = [f["ratio_to_floor"] for f in figures]
+            return f"{min(ratios):.2f}–{max(ratios):.2f}"
+
+        lines.append(
+            f"Cold start from the bundle built now, in instructions (valgrind): {spread(handlers)} × the "
+            f"floor; the required libraries alone (each handler's library floor): {spread(libraries)} ×."
+        )
     fan_cpu, batches = fig("fan_out", "cpu"), fig("fan_out", "send_message_batch")
     queued = fig("fan_out", "queued")
     if fan_cpu and batches and queued:
