@@ -74,14 +74,6 @@ def test_the_sqs_handlers_load_neither_powertools_batch_utility_nor_asyncio(hand
     assert "asyncio" not in loaded
 
 
-def test_reading_the_settings_builds_no_pydantic_model() -> None:
-    code = f"from orcid_sync.config import Settings\nSettings.from_env({SETTINGS!r})"
-
-    loaded = loaded_after(code)
-
-    assert not loaded & {"pydantic.main", "pydantic.networks"}
-
-
 def test_the_worker_builds_its_service_without_the_employment_sync() -> None:
     code = (
         "from orcid_sync.config import Settings\n"

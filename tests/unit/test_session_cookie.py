@@ -8,22 +8,22 @@ from orcid_sync.config import Settings
 from orcid_sync.handlers import http
 
 DEPLOYED = {
-    "ORCID_CLIENT_ID": "APP-0000000000000001",
-    "ORCID_CLIENT_SECRET_NAME": "s",
-    "PUBLIC_BASE_URL": "https://orbit-orcid.dtu.dk",
-    "CONSENTS_TABLE": "c",
-    "OAUTH_STATES_TABLE": "o",
-    "TOKEN_KEY_ID": "k",
-    "SYNC_JOBS_QUEUE_URL": "q",
-    "ORBIT_BASE_URL": "https://orbit.dtu.dk",
-    "ORBIT_API_KEY_NAME": "a",
+    "orcid_client_id": "APP-0000000000000001",
+    "orcid_client_secret_name": "s",
+    "public_base_url": "https://orbit-orcid.dtu.dk",
+    "consents_table": "c",
+    "oauth_states_table": "o",
+    "token_key_id": "k",
+    "sync_jobs_queue_url": "q",
+    "orbit_base_url": "https://orbit.dtu.dk",
+    "orbit_api_key_name": "a",
 }
 
 
 def test_the_deployed_session_cookie_is_host_only_secure_http_only_and_lax(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = Settings.from_env(DEPLOYED)
+    settings = Settings.model_validate(DEPLOYED)
     monkeypatch.setattr(http, "get_settings", lambda: settings)
 
     cookie = str(http._session_cookie("opaque-256-bit-id", 1800))
@@ -35,6 +35,6 @@ def test_the_deployed_session_cookie_is_host_only_secure_http_only_and_lax(
 
 
 def test_the_public_origin_is_what_browsers_send() -> None:
-    assert Settings.from_env(DEPLOYED).public_origin == "https://orbit-orcid.dtu.dk"
-    local = Settings.from_env({**DEPLOYED, "PUBLIC_BASE_URL": "http://127.0.0.1:8000/"})
+    assert Settings.model_validate(DEPLOYED).public_origin == "https://orbit-orcid.dtu.dk"
+    local = Settings.model_validate({**DEPLOYED, "public_base_url": "http://127.0.0.1:8000/"})
     assert local.public_origin == "http://127.0.0.1:8000"
